@@ -1,0 +1,131 @@
+"""invitekit: chat invites in one typed, fast, platform-neutral shape.
+
+Importing this package is cheap: no HTTP library is imported until a network call
+needs one, and adapters load on first use.
+"""
+
+from __future__ import annotations
+
+from invitekit.adapter import Adapter
+from invitekit.capabilities import Capability
+from invitekit.decoding import decode_private_invite, decode_private_invites, decode_public_invite
+from invitekit.errors import (
+    AdapterImportError,
+    AlreadyMember,
+    BadRequest,
+    Banned,
+    BotAccountRejected,
+    Conflict,
+    Forbidden,
+    GroupTooLarge,
+    HTTPError,
+    InvalidArgument,
+    InvalidInviteLink,
+    InviteError,
+    InviteNotFound,
+    MissingPermissions,
+    NotFound,
+    PayloadError,
+    RateLimited,
+    ServerError,
+    TooManyServers,
+    TransportError,
+    Unauthorized,
+    UnboundInvite,
+    UnknownPlatform,
+    UnsupportedOperation,
+)
+from invitekit.links import LinkForm, LinkRules, LinkScanner
+from invitekit.models import (
+    BaseInvite,
+    ChannelType,
+    GroupInvite,
+    InviteChannel,
+    InviteServer,
+    InviteUser,
+    JoinedGroup,
+    JoinedServer,
+    JoinResult,
+    PlatformDetails,
+    PrivateInvite,
+    PublicFriendInvite,
+    PublicGroupInvite,
+    PublicInvite,
+    PublicServerInvite,
+    ServerInvite,
+    UnknownPrivateInvite,
+    UnknownPublicInvite,
+)
+from invitekit.parsing import find_invites, parse_invite
+from invitekit.refs import InviteRef
+from invitekit.registry import (
+    available_platforms,
+    get_adapter,
+    get_adapter_class,
+    register_adapter,
+    unregister_adapter,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Adapter",
+    "AdapterImportError",
+    "AlreadyMember",
+    "BadRequest",
+    "Banned",
+    "BaseInvite",
+    "BotAccountRejected",
+    "Capability",
+    "ChannelType",
+    "Conflict",
+    "Forbidden",
+    "GroupInvite",
+    "GroupTooLarge",
+    "HTTPError",
+    "InvalidArgument",
+    "InvalidInviteLink",
+    "InviteChannel",
+    "InviteError",
+    "InviteNotFound",
+    "InviteRef",
+    "InviteServer",
+    "InviteUser",
+    "JoinResult",
+    "JoinedGroup",
+    "JoinedServer",
+    "LinkForm",
+    "LinkRules",
+    "LinkScanner",
+    "MissingPermissions",
+    "NotFound",
+    "PayloadError",
+    "PlatformDetails",
+    "PrivateInvite",
+    "PublicFriendInvite",
+    "PublicGroupInvite",
+    "PublicInvite",
+    "PublicServerInvite",
+    "RateLimited",
+    "ServerError",
+    "ServerInvite",
+    "TooManyServers",
+    "TransportError",
+    "Unauthorized",
+    "UnboundInvite",
+    "UnknownPlatform",
+    "UnknownPrivateInvite",
+    "UnknownPublicInvite",
+    "UnsupportedOperation",
+    "__version__",
+    "available_platforms",
+    "decode_private_invite",
+    "decode_private_invites",
+    "decode_public_invite",
+    "find_invites",
+    "get_adapter",
+    "get_adapter_class",
+    "parse_invite",
+    "register_adapter",
+    "unregister_adapter",
+]

@@ -1,0 +1,186 @@
+"""Pure decoding: payloads in, models out, no I/O.
+
+The three ``decode_*`` functions dispatch to the adapter registered for ``platform``.
+The helpers below them are for adapter authors: they turn JSON ``bytes``/``str`` or
+already-parsed data into an adapter's wire ``Struct`` and translate every msgspec
+failure into ``PayloadError`` with the JSON path, so no ``KeyError`` or ``TypeError``
+ever escapes a decoder.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import msgspec
+
+from invitekit.adapter import PayloadInput
+from invitekit.errors import PayloadError
+from invitekit.models import PrivateInvite, PublicInvite
+from invitekit.registry import get_adapter_class
+
+__all__ = [
+    "decode_payload",
+    "decode_private_invite",
+    "decode_private_invites",
+    "decode_public_invite",
+    "decode_tagged",
+    "decode_tagged_list",
+    "payload_error",
+]
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+_PATH = re.compile(r" - at `(\$[^`]*)`$")
+_JSON_ANY: msgspec.json.Decoder[Any] = msgspec.json.Decoder()
+_JSON_TEXT = (bytes, bytearray, memoryview, str, msgspec.Raw)
+
+
+def decode_public_invite(platform: str, data: PayloadInput) -> PublicInvite:
+    """Decode what resolving an invite code on ``platform`` returns.
+
+    ``data`` is JSON ``bytes``/``str`` or an already-parsed mapping. Unknown invite types
+    become ``UnknownPublicInvite``. The result is not bound to any adapter.
+
+    Raises:
+        PayloadError: ``data`` is malformed (with ``.platform`` and ``.path``).
+        UnknownPlatform: ``platform`` is not registered.
+    """
+    return get_adapter_class(platform).decode_public_invite(data)
+
+
+def decode_private_invite(platform: str, data: PayloadInput) -> PrivateInvite:
+    """Decode one invite as the owner of its server or channel sees it.
+
+    Raises:
+        PayloadError: ``data`` is malformed (with ``.platform`` and ``.path``).
+        UnknownPlatform: ``platform`` is not registered.
+    """
+    return get_adapter_class(platform).decode_private_invite(data)
+
+
+def decode_private_invites(platform: str, data: PayloadInput) -> list[PrivateInvite]:
+    """Decode a list of private invites; unknown types in it become ``UnknownPrivateInvite``.
+
+    Raises:
+        PayloadError: ``data`` is malformed (with ``.platform`` and ``.path``).
+        UnknownPlatform: ``platform`` is not registered.
+    """
+    return get_adapter_class(platform).decode_private_invites(data)
+
+
+def payload_error(exc: msgspec.MsgspecError | PayloadError, *, platform: str) -> PayloadError:
+    """Return a ``PayloadError`` for a msgspec failure, with the JSON path it names."""
+    if isinstance(exc, PayloadError):
+        return exc
+    text = str(exc)
+    match = _PATH.search(text)
+    path = match.group(1) if match else "$"
+    message = text[: match.start()] if match else text
+    return PayloadError(f"malformed {platform} payload at {path}: {message}", platform=platform, path=path)
+
+
+def decode_payload(decoder: msgspec.json.Decoder[T], data: PayloadInput, *, platform: str) -> T:
+    """Decode ``data`` into ``decoder.type``.
+
+    JSON text (``bytes``, ``str``, ``msgspec.Raw`` …) goes through ``decoder`` in one pass;
+    anything else is converted from already-parsed data.
+
+    Raises:
+        PayloadError: The data does not match; ``.path`` says where.
+    """
+    try:
+        if isinstance(data, _JSON_TEXT):
+            return decoder.decode(data)
+        return msgspec.convert(data, decoder.type, strict=True)
+    except msgspec.MsgspecError as exc:
+        raise payload_error(exc, platform=platform) from exc
+
+
+def as_raw(data: PayloadInput, *, platform: str) -> Any:
+    """Return ``data`` as parsed JSON (JSON text is parsed; parsed data is returned as is).
+
+    Raises:
+        PayloadError: The text is not JSON.
+    """
+    if isinstance(data, _JSON_TEXT):
+        try:
+            return _JSON_ANY.decode(data)
+        except msgspec.MsgspecError as exc:
+            raise payload_error(exc, platform=platform) from exc
+    return data
+
+
+def decode_tagged(
+    decoder: msgspec.json.Decoder[T],
+    data: PayloadInput,
+    *,
+    platform: str,
+    unknown: Callable[[dict[str, Any]], U],
+    tag_field: str = "type",
+) -> T | U:
+    """Decode a tagged union, handing objects with an unknown tag value to ``unknown``.
+
+    ``unknown`` receives the parsed object and typically builds an ``Unknown…Invite``.
+    A missing tag or a tag of the wrong type is still a ``PayloadError``.
+
+    Raises:
+        PayloadError: The data does not match a known member and is not an object with
+            an unrecognised ``tag_field`` value.
+    """
+    try:
+        return decode_payload(decoder, data, platform=platform)
+    except PayloadError as error:
+        if error.path != f"$.{tag_field}" or "Invalid value" not in error.message:
+            raise
+        raw = as_raw(data, platform=platform)
+        if not isinstance(raw, dict):  # pragma: no cover - the tag error implies an object
+            raise
+        return unknown(raw)
+
+
+_RAW_LIST: msgspec.json.Decoder[list[msgspec.Raw]] = msgspec.json.Decoder(list[msgspec.Raw])
+
+
+def decode_tagged_list(
+    decoder: msgspec.json.Decoder[T],
+    data: PayloadInput,
+    *,
+    platform: str,
+    unknown: Callable[[dict[str, Any]], U],
+    tag_field: str = "type",
+) -> list[T | U]:
+    """Decode a JSON array of a tagged union, item by item, as ``decode_tagged`` does.
+
+    One item of an unknown type does not spoil the others.
+
+    Raises:
+        PayloadError: ``data`` is not an array, or an item is malformed; ``.path`` names
+            the item (``$[3].code``).
+    """
+    items: list[Any]
+    if isinstance(data, _JSON_TEXT):
+        items = decode_payload(_RAW_LIST, data, platform=platform)
+    elif isinstance(data, (list, tuple)):
+        items = list(data)
+    else:
+        raise PayloadError(
+            f"malformed {platform} payload at $: expected an array, got {type(data).__name__}",
+            platform=platform,
+        )
+    decoded: list[T | U] = []
+    for index, item in enumerate(items):
+        try:
+            decoded.append(
+                decode_tagged(decoder, item, platform=platform, unknown=unknown, tag_field=tag_field)
+            )
+        except PayloadError as error:
+            path = f"$[{index}]{error.path[1:]}"
+            raise PayloadError(
+                error.message.replace(f" at {error.path}:", f" at {path}:", 1),
+                platform=platform,
+                path=path,
+            ) from error
+    return decoded

@@ -1,0 +1,245 @@
+"""Invite links: the rules each adapter declares and the scanner that applies them.
+
+A link is accepted only when its host equals one of the declared hosts exactly, after
+lower-casing and IDNA; ``discord.gg.evil.com``, ``evil.com/discord.gg/x``,
+``discord.gg@evil.com/x`` and homoglyph hosts are not invites. Codes are checked against
+the platform's alphabet before an ``InviteRef`` is made, so no empty or unchecked code
+ever leaves this module.
+
+Scanning free text runs one precompiled regular expression without nested quantifiers
+(linear time), then re-checks every candidate with the same strict parser that
+``parse_invite`` uses.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+from invitekit.errors import InvalidInviteLink, UnknownPlatform
+from invitekit.refs import InviteRef
+
+__all__ = ["LinkForm", "LinkRules", "LinkScanner"]
+
+_DEFAULT_CODE_CHARS = string.ascii_letters + string.digits + "-_"
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+_WHITESPACE = re.compile(r"\s")
+# Prose punctuation that may follow a link in a sentence without belonging to it.
+_TRAILING_PROSE = ".,;:!?*~"
+
+
+@dataclass(frozen=True, slots=True)
+class LinkForm:
+    """One accepted link shape: an exact host and the path that precedes the code.
+
+    Args:
+        host: The host, exactly (``"discord.gg"``, ``"www.discord.gg"``); compared after
+            lower-casing and IDNA.
+        prefix: The path up to the code, starting and ending with ``/`` (``"/invite/"``);
+            matched case-insensitively.
+
+    Raises:
+        ValueError: The host is empty or not lower-case ASCII, or the prefix is not
+            lower-case or does not start and end with ``/``.
+    """
+
+    host: str
+    prefix: str = "/"
+
+    def __post_init__(self) -> None:
+        if not self.host or not self.host.isascii() or self.host != self.host.lower():
+            raise ValueError(f"link host must be non-empty lower-case ASCII: {self.host!r}")
+        if not (self.prefix.startswith("/") and self.prefix.endswith("/")):
+            raise ValueError(f"link prefix must start and end with '/': {self.prefix!r}")
+        if self.prefix != self.prefix.lower():
+            raise ValueError(f"link prefix must be lower-case: {self.prefix!r}")
+
+
+@dataclass(frozen=True)
+class LinkRules:
+    """How one platform's invite links look.
+
+    Args:
+        platform: The platform name these rules belong to.
+        forms: Every accepted host and path shape.
+        canonical: The canonical link, with ``{code}`` where the code goes.
+        code_chars: Every character a code may contain.
+        min_length: The shortest valid code.
+        max_length: The longest valid code.
+        event_param: A query parameter carrying an event id (Discord ``event``), if any.
+        reserved: Path words that are pages, not codes (``discover``); case-insensitive.
+    """
+
+    platform: str
+    forms: tuple[LinkForm, ...]
+    canonical: str
+    code_chars: str = _DEFAULT_CODE_CHARS
+    min_length: int = 1
+    max_length: int = 64
+    event_param: str | None = None
+    reserved: frozenset[str] = field(default_factory=frozenset)
+
+    def is_code(self, code: str) -> bool:
+        """Return whether ``code`` is a well-formed invite code on this platform."""
+        return (
+            self.min_length <= len(code) <= self.max_length
+            # Stripping every allowed character leaves nothing only if no other is present.
+            and not code.strip(self.code_chars)
+            and code.lower() not in self.reserved
+        )
+
+    def canonical_url(self, code: str, event_id: str | None = None) -> str:
+        """Return the canonical link for ``code`` (and ``event_id``, where supported)."""
+        url = self.canonical.format(code=code)
+        if event_id is not None and self.event_param is not None:
+            url = f"{url}?{self.event_param}={event_id}"
+        return url
+
+    def with_forms(self, *forms: LinkForm) -> LinkRules:
+        """Return a copy that also accepts ``forms`` (self-hosted instances, for one)."""
+        return replace(self, forms=self.forms + tuple(f for f in forms if f not in self.forms))
+
+    def code_in_path(self, form: LinkForm, path: str) -> str | None:
+        """Return the code if ``path`` is ``form.prefix + code`` with an optional ``/``."""
+        if not path[: len(form.prefix)].lower() == form.prefix:
+            return None
+        code = path[len(form.prefix) :]
+        if code.endswith("/"):
+            code = code[:-1]
+        return code if self.is_code(code) else None
+
+    def event_in_query(self, query: str) -> str | None:
+        """Return the event id carried by ``query``, if it carries a numeric one."""
+        if self.event_param is None or not query:
+            return None
+        for pair in query.split("&"):
+            name, _, value = pair.partition("=")
+            if name == self.event_param and value.isascii() and value.isdigit():
+                return value
+        return None
+
+
+def _normalise_host(authority: str) -> str | None:
+    host = authority.lower()
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+
+
+class LinkScanner:
+    """Finds and parses invite links for a fixed set of platforms' ``LinkRules``.
+
+    Raises:
+        ValueError: On construction, if two platforms claim the same host and prefix.
+    """
+
+    def __init__(self, rules: Iterable[LinkRules]) -> None:
+        self._rules: dict[str, LinkRules] = {}
+        self._by_host: dict[str, list[tuple[LinkRules, LinkForm]]] = {}
+        claimed: dict[tuple[str, str], str] = {}
+        for rule in rules:
+            self._rules[rule.platform] = rule
+            for form in rule.forms:
+                owner = claimed.setdefault((form.host, form.prefix), rule.platform)
+                if owner != rule.platform:
+                    raise ValueError(
+                        f"{rule.platform!r} and {owner!r} both claim {form.host}{form.prefix}"
+                    )
+                self._by_host.setdefault(form.host, []).append((rule, form))
+        hosts = sorted(self._by_host, key=len, reverse=True)
+        alternatives = "|".join(re.escape(host) for host in hosts) or r"(?!)"
+        self._candidates = re.compile(
+            # Start of text, whitespace or opening punctuation before the link: a host in
+            # the middle of a word, path or query (evil.com/discord.gg/x) is no link.
+            r"""(?<![^\s<(\[{"'`*_~|>])"""
+            r"(?:https?://)?"
+            rf"(?:{alternatives})"
+            r"(?=/)"
+            # The rest of the URL: printable ASCII without delimiters prose wraps links in.
+            r"""[^\s<>"'`()\[\]{}|\\^\x00-\x1f\x7f-\U0010ffff]*""",
+            re.IGNORECASE,
+        )
+
+    @property
+    def rules(self) -> Mapping[str, LinkRules]:
+        """The rules in use, by platform."""
+        return self._rules
+
+    def match_url(self, url: str) -> InviteRef | None:
+        """Return the invite ``url`` links to, or ``None`` if it is not an invite link."""
+        if _WHITESPACE.search(url):
+            return None
+        scheme = _SCHEME.match(url)
+        if scheme is not None:
+            if scheme.group(1).lower() not in ("http", "https"):
+                return None
+            url = url[scheme.end() :]
+        end = len(url)
+        for delimiter in "/?#":
+            index = url.find(delimiter)
+            if index != -1 and index < end:
+                end = index
+        authority, rest = url[:end], url[end:]
+        if not authority or "@" in authority or ":" in authority:
+            return None
+        host = _normalise_host(authority)
+        candidates = self._by_host.get(host) if host is not None else None
+        if not candidates:
+            return None
+        rest = rest.partition("#")[0]
+        path, _, query = rest.partition("?")
+        for rule, form in candidates:
+            code = rule.code_in_path(form, path)
+            if code is not None:
+                return InviteRef(rule.platform, code, rule.event_in_query(query))
+        return None
+
+    def parse(self, text: str, *, platform: str | None = None) -> InviteRef:
+        """Parse one link in any accepted form or, with ``platform``, a bare code.
+
+        Raises:
+            InvalidInviteLink: ``text`` is neither (also a ``ValueError``), or it is a
+                link to another platform than ``platform``.
+            UnknownPlatform: ``platform`` has no link rules here.
+        """
+        if not isinstance(text, str):
+            raise InvalidInviteLink(f"expected a string, got {type(text).__name__}")
+        rule = None
+        if platform is not None:
+            rule = self._rules.get(platform)
+            if rule is None:
+                raise UnknownPlatform(f"no link rules for platform {platform!r}", platform=platform)
+        candidate = text.strip()
+        if candidate.startswith("<") and candidate.endswith(">"):
+            candidate = candidate[1:-1]
+        ref = self.match_url(candidate)
+        if ref is not None:
+            if platform is not None and ref.platform != platform:
+                raise InvalidInviteLink(
+                    f"{text!r} is a {ref.platform} invite, not a {platform} one",
+                    platform=platform,
+                )
+            return ref
+        if rule is not None and rule.is_code(candidate):
+            return InviteRef(rule.platform, candidate)
+        raise InvalidInviteLink(
+            f"{text!r} is not an invite link"
+            + ("" if platform is None else f" or a {platform} invite code"),
+            platform=platform,
+        )
+
+    def find(self, text: str) -> list[InviteRef]:
+        """Return every invite link in ``text``, in order of first appearance, each once."""
+        found: list[InviteRef] = []
+        seen: set[InviteRef] = set()
+        for match in self._candidates.finditer(text):
+            ref = self.match_url(match.group().rstrip(_TRAILING_PROSE))
+            if ref is not None and ref not in seen:
+                seen.add(ref)
+                found.append(ref)
+        return found

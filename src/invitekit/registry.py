@@ -1,0 +1,216 @@
+"""The adapter registry: platform name → adapter class, loaded lazily on first use.
+
+Adapters are found through the entry-point group ``invitekit.adapters``
+(``discord = "invitekit_discord:DiscordAdapter"``) and through ``register_adapter`` at
+run time. Nothing is imported until a platform is used.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+import warnings
+from importlib.metadata import EntryPoint, entry_points
+from typing import Any
+
+from invitekit.adapter import Adapter
+from invitekit.errors import AdapterImportError, InvalidArgument, UnknownPlatform
+from invitekit.links import LinkRules, LinkScanner
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "available_platforms",
+    "default_scanner",
+    "get_adapter",
+    "get_adapter_class",
+    "link_rules_for",
+    "register_adapter",
+    "unregister_adapter",
+]
+
+ENTRY_POINT_GROUP = "invitekit.adapters"
+
+_lock = threading.RLock()
+_loaded: dict[str, type[Adapter]] = {}
+_declared: dict[str, str] = {}
+"""Platform → ``"module:attribute"`` not imported yet (entry points and strings)."""
+_discovered = False
+_scanner: LinkScanner | None = None
+
+
+def _discover() -> None:
+    global _discovered
+    if _discovered:
+        return
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        if entry_point.name not in _loaded:
+            _declared.setdefault(entry_point.name, entry_point.value)
+    _discovered = True
+
+
+def _import_adapter(platform: str, target: str) -> type[Adapter]:
+    try:
+        loaded = EntryPoint(name=platform, value=target, group=ENTRY_POINT_GROUP).load()
+    except Exception as exc:
+        raise AdapterImportError(
+            f"the adapter for {platform!r} ({target}) failed to import: "
+            f"{type(exc).__name__}: {exc}",
+            platform=platform,
+        ) from exc
+    if not (isinstance(loaded, type) and issubclass(loaded, Adapter)):
+        raise AdapterImportError(
+            f"{target} registered for {platform!r} is not an invitekit Adapter subclass",
+            platform=platform,
+        )
+    if getattr(loaded, "platform", None) != platform:
+        raise AdapterImportError(
+            f"{target} is registered as {platform!r} but declares platform "
+            f"{getattr(loaded, 'platform', None)!r}",
+            platform=platform,
+        )
+    return loaded
+
+
+def register_adapter(
+    adapter: type[Adapter] | str, *, platform: str | None = None, replace: bool = False
+) -> None:
+    """Register an adapter class, or a lazy ``"module:Class"`` path, at run time.
+
+    Args:
+        adapter: The class, or its import path (imported on first use).
+        platform: The platform name; required for a path, checked for a class.
+        replace: Allow replacing an adapter already registered under that name.
+
+    Raises:
+        InvalidArgument: The name is taken (without ``replace``), missing, or does not
+            match the class's ``platform``, or ``adapter`` is not an Adapter subclass.
+    """
+    if isinstance(adapter, str):
+        if platform is None:
+            raise InvalidArgument("register_adapter needs platform= with an import path")
+        name = platform
+    elif isinstance(adapter, type) and issubclass(adapter, Adapter):
+        name = adapter.platform
+        if platform is not None and platform != name:
+            raise InvalidArgument(f"{adapter.__name__} declares platform {name!r}, not {platform!r}")
+    else:
+        raise InvalidArgument(f"expected an Adapter subclass or an import path, got {adapter!r}")
+    global _scanner
+    with _lock:
+        _discover()
+        if not replace and (name in _loaded or name in _declared):
+            raise InvalidArgument(
+                f"an adapter is already registered for {name!r}; pass replace=True", platform=name
+            )
+        _loaded.pop(name, None)
+        _declared.pop(name, None)
+        if isinstance(adapter, str):
+            _declared[name] = adapter
+        else:
+            _loaded[name] = adapter
+        _scanner = None
+
+
+def unregister_adapter(platform: str) -> None:
+    """Remove ``platform`` from the registry (entry-point adapters included, until restart).
+
+    Raises:
+        UnknownPlatform: Nothing is registered under that name.
+    """
+    global _scanner
+    with _lock:
+        _discover()
+        if _loaded.pop(platform, None) is None and _declared.pop(platform, None) is None:
+            raise UnknownPlatform(f"no adapter is registered for {platform!r}", platform=platform)
+        _scanner = None
+
+
+def available_platforms() -> list[str]:
+    """Return the names of every registered platform, sorted, without importing them."""
+    with _lock:
+        _discover()
+        return sorted({*_loaded, *_declared})
+
+
+def get_adapter_class(platform: str) -> type[Adapter]:
+    """Return the adapter class for ``platform``, importing it on first use.
+
+    Raises:
+        UnknownPlatform: No adapter is registered under that name.
+        AdapterImportError: The adapter is registered but could not be imported.
+    """
+    with _lock:
+        adapter = _loaded.get(platform)
+        if adapter is not None:
+            return adapter
+        _discover()
+        target = _declared.get(platform)
+        if target is None:
+            known = ", ".join(sorted({*_loaded, *_declared})) or "none"
+            raise UnknownPlatform(
+                f"no adapter is registered for {platform!r} (available: {known})",
+                platform=platform,
+            )
+        adapter = _import_adapter(platform, target)
+        _loaded[platform] = adapter
+        del _declared[platform]
+        return adapter
+
+
+def get_adapter(platform: str, **options: Any) -> Adapter:
+    """Build an adapter for ``platform`` from the registry.
+
+    Args:
+        platform: The platform name.
+        options: Passed to the adapter's constructor (``token``, ``api_base`` …).
+
+    Raises:
+        UnknownPlatform: No adapter is registered under that name.
+        AdapterImportError: The adapter could not be imported.
+        InvalidArgument: The adapter does not accept one of ``options``.
+    """
+    adapter_class = get_adapter_class(platform)
+    try:
+        return adapter_class(**options)
+    except TypeError as exc:
+        raise InvalidArgument(f"cannot build the {platform} adapter: {exc}", platform=platform) from exc
+
+
+def link_rules_for(platform: str) -> LinkRules:
+    """Return the link rules of ``platform``.
+
+    Raises:
+        UnknownPlatform: No adapter is registered under that name.
+        AdapterImportError: The adapter could not be imported.
+    """
+    return get_adapter_class(platform).link_rules
+
+
+def default_scanner() -> LinkScanner:
+    """Return the scanner for every registered platform (rebuilt when the registry changes).
+
+    An adapter that fails to import is left out with a warning, so one broken
+    third-party package cannot stop link scanning for every other platform.
+    """
+    global _scanner
+    with _lock:
+        if _scanner is None:
+            rules = []
+            for platform in available_platforms():
+                try:
+                    rules.append(link_rules_for(platform))
+                except AdapterImportError as exc:
+                    warnings.warn(str(exc), RuntimeWarning, stacklevel=2)
+            _scanner = LinkScanner(rules)
+        return _scanner
+
+
+def _reset_for_tests() -> None:
+    """Forget everything loaded or registered, so discovery runs again."""
+    global _discovered, _scanner
+    with _lock:
+        _loaded.clear()
+        _declared.clear()
+        _discovered = False
+        _scanner = None
+        importlib.invalidate_caches()
