@@ -49,6 +49,12 @@ class Adapter(abc.ABC):
     link_rules: ClassVar[LinkRules]
     """How this platform's invite links look."""
 
+    @property
+    def active_link_rules(self) -> LinkRules:
+        """The link rules of this instance: the class's, plus any hosts it was configured
+        with (a self-hosted instance, say). Clients scan text with these."""
+        return self.link_rules
+
     # -- capabilities -------------------------------------------------------------------
 
     def supports(self, capability: Capability) -> bool:
