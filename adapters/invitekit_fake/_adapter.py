@@ -20,7 +20,6 @@ from invitekit import (
     UnsupportedOperation,
 )
 from invitekit.decoding import decode_payload, decode_tagged, decode_tagged_list
-
 from invitekit_fake import _wire
 from invitekit_fake._world import FakeUser, FakeWorld
 
@@ -73,9 +72,7 @@ class FakeAdapter(Adapter):
         self.user = user
         self.calls: list[RecordedCall] = []
         self._failures: deque[tuple[InviteError, str | None]] = deque()
-        self._capabilities = (
-            _ALL_CAPABILITIES if capabilities is None else frozenset(capabilities)
-        )
+        self._capabilities = _ALL_CAPABILITIES if capabilities is None else frozenset(capabilities)
         self.closed = False
 
     def as_user(self, user: FakeUser | None) -> FakeAdapter:
@@ -130,7 +127,9 @@ class FakeAdapter(Adapter):
             _wire.PRIVATE_DECODER, data, platform=cls.platform, unknown=_wire.unknown_private
         )
         return [
-            _wire.private_invite(p) if isinstance(p, (_wire.PrivateServer, _wire.PrivateGroup)) else p
+            _wire.private_invite(p)
+            if isinstance(p, (_wire.PrivateServer, _wire.PrivateGroup))
+            else p
             for p in payloads
         ]
 
@@ -144,7 +143,9 @@ class FakeAdapter(Adapter):
 
     async def _accept(self, code: str) -> JoinResult:
         self._record("accept", code=code)
-        payload = decode_payload(_wire.JOIN_DECODER, self.world.join(code, self.user), platform=self.platform)
+        payload = decode_payload(
+            _wire.JOIN_DECODER, self.world.join(code, self.user), platform=self.platform
+        )
         return _wire.join_result(payload)
 
     async def _delete(self, code: str, *, reason: str | None) -> None:

@@ -103,7 +103,7 @@ class LinkRules:
 
     def code_in_path(self, form: LinkForm, path: str) -> str | None:
         """Return the code if ``path`` is ``form.prefix + code`` with an optional ``/``."""
-        if not path[: len(form.prefix)].lower() == form.prefix:
+        if path[: len(form.prefix)].lower() != form.prefix:
             return None
         code = path[len(form.prefix) :]
         if code.endswith("/"):
