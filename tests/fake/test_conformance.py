@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+
 from invitekit import Capability
 from invitekit.testing import AdapterConformance, Scenario
 from invitekit_fake import FakeAdapter, FakeWorld
