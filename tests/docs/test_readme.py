@@ -18,7 +18,7 @@ def test_readme_has_examples() -> None:
 @pytest.mark.parametrize("source", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
 def test_readme_example_runs(source: str, capsys: pytest.CaptureFixture[str]) -> None:
     namespace: dict[str, object] = {"__name__": "readme_example"}
-    exec(compile(source, str(README), "exec"), namespace)  # noqa: S102 - our own README
+    exec(compile(source, str(README), "exec"), namespace)
     assert "Traceback" not in capsys.readouterr().err
 
 
