@@ -21,6 +21,7 @@ from invitekit.models import PrivateInvite, PublicInvite
 from invitekit.registry import get_adapter_class
 
 __all__ = [
+    "as_raw",
     "decode_payload",
     "decode_private_invite",
     "decode_private_invites",
