@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from invitekit.adapter import Adapter
 from invitekit.capabilities import Capability
+from invitekit.client import CacheSettings, ClientStats, InviteClient, Resolution
 from invitekit.decoding import decode_private_invite, decode_private_invites, decode_public_invite
 from invitekit.errors import (
     AdapterImportError,
@@ -76,8 +77,10 @@ __all__ = [
     "Banned",
     "BaseInvite",
     "BotAccountRejected",
+    "CacheSettings",
     "Capability",
     "ChannelType",
+    "ClientStats",
     "Conflict",
     "Forbidden",
     "GroupInvite",
@@ -86,6 +89,7 @@ __all__ = [
     "InvalidArgument",
     "InvalidInviteLink",
     "InviteChannel",
+    "InviteClient",
     "InviteError",
     "InviteNotFound",
     "InviteRef",
@@ -107,6 +111,7 @@ __all__ = [
     "PublicInvite",
     "PublicServerInvite",
     "RateLimited",
+    "Resolution",
     "ServerError",
     "ServerInvite",
     "TooManyServers",

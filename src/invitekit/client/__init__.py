@@ -1,0 +1,8 @@
+"""The client bridge bots use: resolve links across platforms, cached and coalesced."""
+
+from __future__ import annotations
+
+from invitekit.client._cache import CacheSettings
+from invitekit.client._client import ClientStats, InviteClient, Resolution
+
+__all__ = ["CacheSettings", "ClientStats", "InviteClient", "Resolution"]
