@@ -49,6 +49,25 @@ def codes(world: FakeWorld, server: FakeServer, count: int) -> list[str]:
     return [world.add_invite(server.channel("general")).code for _ in range(count)]
 
 
+class GatedAdapter(FakeAdapter):
+    """Holds every fetch until the test opens the gate, so timing plays no part."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.gate = asyncio.Event()
+
+    async def _fetch_invite(
+        self, code: str, *, with_counts: bool, event_id: str | None
+    ) -> PublicInvite:
+        await self.gate.wait()
+        return await super()._fetch_invite(code, with_counts=with_counts, event_id=event_id)
+
+
+async def settle() -> None:
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
 def fetches(adapter: FakeAdapter) -> int:
     return sum(call.verb == "fetch_invite" for call in adapter.calls)
 
@@ -70,12 +89,16 @@ async def test_targets_links_refs_and_bare_codes(world: FakeWorld, server: FakeS
 async def test_a_thousand_concurrent_lookups_of_ten_codes_make_ten_requests(
     world: FakeWorld, server: FakeServer
 ) -> None:
-    adapter = FakeAdapter(world, latency=0.01)
+    adapter = GatedAdapter(world)
     ten = codes(world, server, 10)
     async with InviteClient(adapter, cache=None) as client:
-        results = await asyncio.gather(
-            *(client.fetch_invite(ten[i % 10], platform="fake") for i in range(1000))
-        )
+        lookups = [
+            asyncio.ensure_future(client.fetch_invite(ten[i % 10], platform="fake"))
+            for i in range(1000)
+        ]
+        await settle()
+        adapter.gate.set()
+        results = await asyncio.gather(*lookups)
     assert [r.code for r in results] == [ten[i % 10] for i in range(1000)]
     assert fetches(adapter) == 10
     assert client.stats.requests == 10
@@ -86,14 +109,16 @@ async def test_a_thousand_concurrent_lookups_of_ten_codes_make_ten_requests(
 async def test_cancelling_one_waiter_leaves_the_others_their_result(
     world: FakeWorld, server: FakeServer
 ) -> None:
-    adapter = FakeAdapter(world, latency=0.05)
+    adapter = GatedAdapter(world)
     (code,) = codes(world, server, 1)
     async with InviteClient(adapter) as client:
         waiters = [
             asyncio.ensure_future(client.fetch_invite(code, platform="fake")) for _ in range(3)
         ]
-        await asyncio.sleep(0.01)
+        await settle()
         waiters[0].cancel()
+        await settle()
+        adapter.gate.set()
         first, second, third = await asyncio.gather(*waiters, return_exceptions=True)
     assert isinstance(first, asyncio.CancelledError)
     assert isinstance(second, PublicServerInvite)
@@ -103,12 +128,14 @@ async def test_cancelling_one_waiter_leaves_the_others_their_result(
 
 
 async def test_failures_reach_every_waiter_as_their_own_copy(world: FakeWorld) -> None:
-    adapter = FakeAdapter(world, latency=0.01)
+    adapter = GatedAdapter(world)
     async with InviteClient(adapter) as client:
-        outcomes = await asyncio.gather(
-            *(client.fetch_invite("gone", platform="fake") for _ in range(5)),
-            return_exceptions=True,
-        )
+        lookups = [
+            asyncio.ensure_future(client.fetch_invite("gone", platform="fake")) for _ in range(5)
+        ]
+        await settle()
+        adapter.gate.set()
+        outcomes = await asyncio.gather(*lookups, return_exceptions=True)
     assert all(isinstance(o, InviteNotFound) for o in outcomes)
     assert len({id(o) for o in outcomes}) == 5
     assert fetches(adapter) == 1
@@ -259,11 +286,11 @@ async def test_concurrency_is_bounded(world: FakeWorld, server: FakeServer) -> N
 async def test_close_cancels_work_in_flight_and_closes_adapters(
     world: FakeWorld, server: FakeServer
 ) -> None:
-    adapter = FakeAdapter(world, latency=10)
+    adapter = GatedAdapter(world)
     (code,) = codes(world, server, 1)
     client = InviteClient(adapter)
     pending = asyncio.ensure_future(client.fetch_invite(code, platform="fake"))
-    await asyncio.sleep(0.01)
+    await settle()
     await client.close()
     await client.close()
     with pytest.raises(asyncio.CancelledError):
