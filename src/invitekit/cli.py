@@ -1,6 +1,7 @@
 """The ``invitekit`` command line (also ``python -m invitekit``).
 
-Exit codes: 0 success; 1 nothing found (``find``) or a demo failed; 2 bad usage.
+Exit codes: 0 success; 1 no invite links found (``find``, ``resolve``) or a demo failed;
+2 bad usage; 3 some links did not resolve (``resolve``; each is reported).
 """
 
 from __future__ import annotations
@@ -48,6 +49,24 @@ def _build_parser() -> argparse.ArgumentParser:
     find.add_argument("text", nargs="*", help="text to scan; reads stdin when omitted")
     find.add_argument("--json", action="store_true", help="print one JSON object per link")
 
+    resolve = commands.add_parser(
+        "resolve",
+        help="find invite links in text and resolve each on its platform",
+        description="Tokens come from PLATFORM_TOKEN variables (DISCORD_TOKEN, STOAT_TOKEN).",
+    )
+    resolve.add_argument("text", nargs="*", help="links or text holding them")
+    resolve.add_argument(
+        "--file", metavar="PATH", help="also scan each line of PATH ('-' for stdin)"
+    )
+    resolve.add_argument("--json", action="store_true", help="print one JSON object per link")
+    resolve.add_argument(
+        "--api-base",
+        action="append",
+        default=[],
+        metavar="PLATFORM=URL",
+        help="talk to another API base (an emulator, a self-hosted instance); repeatable",
+    )
+
     commands.add_parser("platforms", help="list the registered platforms and what they can do")
     return parser
 
@@ -94,6 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _find(args.text, as_json=args.json, stdin=sys.stdin, out=sys.stdout)
     if args.command == "platforms":
         return _platforms(sys.stdout)
+    if args.command == "resolve":
+        from invitekit._cli_resolve import run_resolve
+
+        return run_resolve(args.text, file=args.file, as_json=args.json, api_bases=args.api_base)
     return _demo(args.name, list_only=args.list, out=sys.stdout)
 
 
