@@ -1,8 +1,9 @@
-"""The ``fake`` demo: a bridge bot's day on the offline platform, step by step."""
+"""The fake platform's demos: a step-by-step tour, and its part in the bridge demo."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
 from typing import Any, TextIO
 
 from invitekit import (
@@ -15,6 +16,7 @@ from invitekit import (
     ServerInvite,
     find_invites,
 )
+from invitekit.demo import DemoPlatform
 from invitekit_fake._adapter import FakeAdapter
 from invitekit_fake._clock import FakeClock
 from invitekit_fake._world import FakeWorld
@@ -101,3 +103,24 @@ async def run(out: TextIO) -> bool:
         listed = await as_alice.list_invites(server_id=cats.id)
         out.write(f"listed    : {len(listed)} live invite(s) left\n")
     return ok and not listed
+
+
+@asynccontextmanager
+async def emulated_platform() -> AsyncIterator[DemoPlatform]:
+    """The fake platform for the bridge demo: a seeded world, reached in memory."""
+    world = FakeWorld()
+    owner = world.add_user("dana")
+    lounge = world.add_server("Fake Lounge", owner=owner, channels=("welcome",))
+    for name in ("eli", "fay"):
+        world.add_member(lounge, world.add_user(name))
+    server_invite = world.add_invite(lounge.channel("welcome"), code="lounge", max_age=86400)
+    group_invite = world.add_invite(world.add_group("book club", owner=owner), code="books")
+    yield DemoPlatform(
+        platform="fake",
+        adapter_options={"world": world},
+        message=(
+            f"fake: {FakeAdapter.link_rules.canonical_url(server_invite.code)} and "
+            f"<{FakeAdapter.link_rules.canonical_url(group_invite.code)}>"
+        ),
+        dead_links=(FakeAdapter.link_rules.canonical_url("expired1"),),
+    )

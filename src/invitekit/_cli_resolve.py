@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
-from invitekit.client import InviteClient
+from invitekit.client import InviteClient, Resolution
 from invitekit.errors import HTTPError, InviteError
 from invitekit.models import (
     PublicFriendInvite,
@@ -106,21 +106,21 @@ def collect_refs(client: InviteClient, texts: Iterable[str]) -> list[InviteRef]:
 
 async def resolve_refs(
     client: InviteClient, refs: Sequence[InviteRef], progress: TextIO | None
-) -> list[tuple[InviteRef, PublicInvite | InviteError]]:
+) -> list[Resolution]:
     """Resolve ``refs`` concurrently, reporting progress to ``progress`` if given."""
     done = 0
 
-    async def one(ref: InviteRef) -> tuple[InviteRef, PublicInvite | InviteError]:
+    async def one(ref: InviteRef) -> Resolution:
         nonlocal done
         try:
-            outcome: PublicInvite | InviteError = await client.fetch_invite(ref)
+            outcome = Resolution(ref, invite=await client.fetch_invite(ref))
         except InviteError as error:
-            outcome = error
+            outcome = Resolution(ref, error=error)
         done += 1
         if progress is not None:
             progress.write(f"\rresolved {done}/{len(refs)}")
             progress.flush()
-        return ref, outcome
+        return outcome
 
     results = await asyncio.gather(*(one(ref) for ref in refs))
     if progress is not None:
@@ -132,19 +132,18 @@ def _cell(value: object) -> str:
     return "-" if value is None else str(value)
 
 
-def print_table(
-    results: Sequence[tuple[InviteRef, PublicInvite | InviteError]], out: TextIO
-) -> None:
+def print_table(results: Sequence[Resolution], out: TextIO) -> None:
     """Write a readable table, one row per link."""
     header = ("PLATFORM", "CODE", "KIND", "NAME", "CHANNEL", "MEMBERS", "EXPIRES")
     rows: list[tuple[str, ...]] = [header]
-    for ref, outcome in results:
-        if isinstance(outcome, InviteError):
-            rows.append(
-                (ref.platform, ref.code, "error", f"{type(outcome).__name__}: {outcome.message}")
-            )
+    for result in results:
+        ref = result.ref
+        if result.invite is None:
+            error = result.error
+            problem = f"{type(error).__name__}: {error.message}" if error else "no result"
+            rows.append((ref.platform, ref.code, "error", problem))
             continue
-        record = describe(outcome)
+        record = describe(result.invite)
         rows.append(
             (
                 ref.platform,
@@ -156,24 +155,25 @@ def print_table(
                 _cell(record["expires_at"]),
             )
         )
-    # Error rows end in a free-text message; only full rows decide the column widths.
-    full_rows = [row for row in rows if len(row) == len(header)]
-    widths = [max(len(row[i]) for row in full_rows) for i in range(len(header) - 1)]
+    # Error rows end in a free-text message, which must not widen the column it starts in.
+    widths = [
+        max(len(row[i]) for row in rows if i < len(row) - 1 or len(row) == len(header))
+        for i in range(len(header) - 1)
+    ]
     for row in rows:
         cells = [cell.ljust(widths[i]) if i < len(widths) else cell for i, cell in enumerate(row)]
         out.write("  ".join(cells).rstrip() + "\n")
 
 
-def print_json(
-    results: Sequence[tuple[InviteRef, PublicInvite | InviteError]], out: TextIO
-) -> None:
+def print_json(results: Sequence[Resolution], out: TextIO) -> None:
     """Write one JSON object per link."""
-    for ref, outcome in results:
+    for result in results:
+        ref = result.ref
         record: dict[str, Any] = {"platform": ref.platform, "code": ref.code, "url": ref.url}
-        if isinstance(outcome, InviteError):
-            record.update(ok=False, **_error_record(outcome))
-        else:
-            record.update(ok=True, **describe(outcome))
+        if result.invite is not None:
+            record.update(ok=True, **describe(result.invite))
+        elif result.error is not None:
+            record.update(ok=False, **_error_record(result.error))
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
@@ -227,5 +227,5 @@ async def _resolve(
         show_progress = errors.isatty() and len(refs) >= PROGRESS_THRESHOLD
         results = await resolve_refs(client, refs, errors if show_progress else None)
     (print_json if as_json else print_table)(results, out)
-    failed = any(isinstance(outcome, InviteError) for _, outcome in results)
+    failed = not all(result.ok for result in results)
     return EXIT_SOME_FAILED if failed else EXIT_OK

@@ -57,9 +57,31 @@ def test_demo_runs_every_step(capsys: pytest.CaptureFixture[str]) -> None:
     assert "UNEXPECTED" not in out
 
 
+def test_bridge_demo_resolves_every_emulated_platform(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "bridge"]) == 0
+    out = capsys.readouterr().out
+    assert "started   : fake" in out
+    assert "lounge    server  Fake Lounge" in out
+    assert "expired1  error   InviteNotFound" in out
+    assert "; as planned" in out
+
+
+def test_the_whole_demo_from_the_console_script() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "invitekit", "demo"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("== demo:") >= 2
+    assert "UNEXPECTED" not in result.stdout
+
+
 def test_demo_list_and_unknown_demo(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--list"]) == 0
-    assert "fake" in capsys.readouterr().out.split()
+    assert {"bridge", "fake"} <= set(capsys.readouterr().out.split())
     assert main(["demo", "nope"]) == 2
     assert "no demo called 'nope'" in capsys.readouterr().err
 

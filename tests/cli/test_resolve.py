@@ -19,6 +19,7 @@ from invitekit._cli_resolve import (
     print_table,
 )
 from invitekit.cli import main
+from invitekit.client import Resolution
 from invitekit_fake import FakeAdapter, FakeWorld
 
 
@@ -113,7 +114,7 @@ async def test_describe_and_table_for_a_live_invite() -> None:
         "expires_at": "2026-01-01T00:01:00+00:00",
     }
     out = io.StringIO()
-    print_table([(fetched.ref, fetched)], out)
+    print_table([Resolution(fetched.ref, invite=fetched)], out)
     row = out.getvalue().splitlines()[1]
     assert row.split() == [
         "fake",
