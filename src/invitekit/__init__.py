@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from invitekit.adapter import Adapter
 from invitekit.capabilities import Capability
-from invitekit.client import CacheSettings, ClientStats, InviteClient, Resolution
+from invitekit.client import (
+    CacheSettings,
+    ClientStats,
+    InviteCache,
+    InviteClient,
+    MemoryInviteCache,
+    Resolution,
+)
 from invitekit.decoding import decode_private_invite, decode_private_invites, decode_public_invite
 from invitekit.errors import (
     AdapterImportError,
@@ -88,6 +95,7 @@ __all__ = [
     "HTTPError",
     "InvalidArgument",
     "InvalidInviteLink",
+    "InviteCache",
     "InviteChannel",
     "InviteClient",
     "InviteError",
@@ -101,6 +109,7 @@ __all__ = [
     "LinkForm",
     "LinkRules",
     "LinkScanner",
+    "MemoryInviteCache",
     "MissingPermissions",
     "NotFound",
     "PayloadError",

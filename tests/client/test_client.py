@@ -11,6 +11,7 @@ from invitekit import (
     CacheSettings,
     InvalidArgument,
     InvalidInviteLink,
+    InviteCache,
     InviteClient,
     InviteNotFound,
     InviteRef,
@@ -19,6 +20,7 @@ from invitekit import (
     PublicServerInvite,
     UnknownPlatform,
 )
+from invitekit.client import LookupKey, MemoryInviteCache
 from invitekit_fake import FakeAdapter, FakeServer, FakeUser, FakeWorld
 
 
@@ -327,3 +329,55 @@ def test_cache_settings_are_checked() -> None:
         CacheSettings(ttl=-1)
     with pytest.raises(ValueError, match="at least one"):
         CacheSettings(max_size=0)
+
+
+class RecordingCache:
+    """A third-party ``InviteCache``: a plain dict that remembers what it was asked."""
+
+    def __init__(self) -> None:
+        self.store: dict[LookupKey, PublicInvite | InviteNotFound] = {}
+        self.log: list[str] = []
+        self.closed = False
+
+    async def get(self, key: LookupKey) -> PublicInvite | InviteNotFound | None:
+        self.log.append(f"get {key.code}")
+        return self.store.get(key)
+
+    async def put(self, key: LookupKey, outcome: PublicInvite | InviteNotFound) -> None:
+        self.log.append(f"put {key.code} {type(outcome).__name__}")
+        self.store[key] = outcome
+
+    async def evict(self, platform: str, code: str) -> None:
+        self.log.append(f"evict {code}")
+        self.store = {
+            k: v for k, v in self.store.items() if (k.platform, k.code) != (platform, code)
+        }
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+async def test_any_invite_cache_plugs_in(
+    world: FakeWorld, server: FakeServer, owner: FakeUser
+) -> None:
+    cache = RecordingCache()
+    assert isinstance(cache, InviteCache)
+    assert isinstance(MemoryInviteCache(), InviteCache)
+    (code,) = codes(world, server, 1)
+    adapter = FakeAdapter(world, user=owner)
+    async with InviteClient(adapter, cache=cache) as client:
+        await client.fetch_invite(code, platform="fake")
+        await client.fetch_invite(code, platform="fake")
+        with pytest.raises(InviteNotFound):
+            await client.fetch_invite("nope", platform="fake")
+        await client.delete(code, platform="fake")
+    assert cache.log == [
+        f"get {code}",
+        f"put {code} PublicServerInvite",
+        f"get {code}",
+        "get nope",
+        "put nope InviteNotFound",
+        f"evict {code}",
+    ]
+    assert fetches(adapter) == 2
+    assert cache.closed

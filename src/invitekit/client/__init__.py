@@ -4,5 +4,14 @@ from __future__ import annotations
 
 from invitekit.client._cache import CacheSettings
 from invitekit.client._client import ClientStats, InviteClient, Resolution
+from invitekit.client._stores import InviteCache, LookupKey, MemoryInviteCache
 
-__all__ = ["CacheSettings", "ClientStats", "InviteClient", "Resolution"]
+__all__ = [
+    "CacheSettings",
+    "ClientStats",
+    "InviteCache",
+    "InviteClient",
+    "LookupKey",
+    "MemoryInviteCache",
+    "Resolution",
+]

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from typing_extensions import Self
 
 from invitekit.adapter import Adapter
-from invitekit.client._cache import CacheSettings, TTLCache
+from invitekit.client._cache import CacheSettings
 from invitekit.client._coalesce import Coalescer
+from invitekit.client._stores import InviteCache, LookupKey, MemoryInviteCache
 from invitekit.errors import InvalidArgument, InviteError, InviteNotFound, UnknownPlatform
 from invitekit.links import LinkScanner
 from invitekit.models import JoinResult, PublicInvite
@@ -20,8 +21,6 @@ from invitekit.refs import InviteRef
 from invitekit.registry import get_adapter
 
 __all__ = ["ClientStats", "InviteClient", "Resolution"]
-
-_Key = tuple[str, str, "str | None", bool]
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,8 @@ class InviteClient:
             ``options[name]`` as their constructor options.
         options: Per-platform constructor options for adapters given by name
             (``{"discord": {"token": ...}, "stoat": {"api_base": ...}}``).
-        cache: How lookups are cached; ``None`` turns the cache off.
+        cache: How lookups are cached: ``CacheSettings`` for the in-memory cache, any
+            ``InviteCache`` (a shared one, say), or ``None`` for no cache.
         max_concurrency: The most adapter calls in flight overall.
         per_platform_concurrency: The most adapter calls in flight per platform.
         clock: Monotonic seconds, for cache expiry (injectable for tests).
@@ -79,7 +79,7 @@ class InviteClient:
         self,
         *adapters: Adapter | str,
         options: Mapping[str, Mapping[str, Any]] | None = None,
-        cache: CacheSettings | None = CacheSettings(),  # noqa: B008 - frozen, shared safely
+        cache: CacheSettings | InviteCache | None = CacheSettings(),  # noqa: B008 - frozen
         max_concurrency: int = 64,
         per_platform_concurrency: int = 16,
         clock: Callable[[], float] = time.monotonic,
@@ -102,9 +102,8 @@ class InviteClient:
         if options:
             raise InvalidArgument(f"options for platforms not given by name: {sorted(options)}")
         self._scanner = LinkScanner(a.active_link_rules for a in self._adapters.values())
-        self._cache_settings = cache
-        self._cache: TTLCache[PublicInvite | InviteNotFound] = TTLCache(
-            cache.max_size if cache else 1, clock
+        self._cache: InviteCache | None = (
+            MemoryInviteCache(cache, clock=clock) if isinstance(cache, CacheSettings) else cache
         )
         self._coalescer: Coalescer[PublicInvite] = Coalescer()
         self._overall = asyncio.Semaphore(max_concurrency)
@@ -128,7 +127,10 @@ class InviteClient:
             return
         self._closed = True
         self._coalescer.cancel_all()
-        await asyncio.gather(*(adapter.close() for adapter in self._adapters.values()))
+        closing = [adapter.close() for adapter in self._adapters.values()]
+        if self._cache is not None:
+            closing.append(self._cache.close())
+        await asyncio.gather(*closing)
 
     # -- adapters and links -------------------------------------------------------------
 
@@ -192,8 +194,8 @@ class InviteClient:
         """
         ref = self.to_ref(target, platform=platform)
         self.stats.lookups += 1
-        key: _Key = (ref.platform, ref.code, ref.event_id, with_counts)
-        cached = self._cache.get(key) if self._cache_settings else None
+        key = LookupKey(ref.platform, ref.code, ref.event_id, with_counts)
+        cached = await self._cache.get(key) if self._cache is not None else None
         if isinstance(cached, InviteNotFound):
             self.stats.cache_hits += 1
             raise InviteNotFound(
@@ -206,20 +208,20 @@ class InviteClient:
             self.stats.coalesced += 1
         return await self._coalescer.run(key, lambda: self._load(ref, key))
 
-    async def _load(self, ref: InviteRef, key: _Key) -> PublicInvite:
+    async def _load(self, ref: InviteRef, key: LookupKey) -> PublicInvite:
         adapter = self._adapters[ref.platform]
         async with self._overall, self._per_platform[ref.platform]:
             self.stats.requests += 1
             try:
                 invite = await adapter.fetch_invite(
-                    ref.code, with_counts=key[3], event_id=ref.event_id
+                    ref.code, with_counts=key.with_counts, event_id=ref.event_id
                 )
             except InviteNotFound as missing:
-                if self._cache_settings:
-                    self._cache.put(key, missing, self._cache_settings.not_found_ttl)
+                if self._cache is not None:
+                    await self._cache.put(key, missing)
                 raise
-        if self._cache_settings:
-            self._cache.put(key, invite, self._cache_settings.ttl)
+        if self._cache is not None:
+            await self._cache.put(key, invite)
         return invite
 
     async def resolve_all(self, text: str, *, with_counts: bool = True) -> list[Resolution]:
@@ -249,7 +251,7 @@ class InviteClient:
         """
         ref = self.to_ref(target, platform=platform)
         joined = await self._adapters[ref.platform].accept(ref.code)
-        self._evict(ref)  # its use count (and maybe its existence) changed
+        await self.invalidate(ref)  # its use count (and maybe its existence) changed
         return joined
 
     async def delete(
@@ -265,7 +267,7 @@ class InviteClient:
         try:
             await self._adapters[ref.platform].delete(ref.code, reason=reason)
         finally:
-            self._evict(ref)
+            await self.invalidate(ref)
 
     async def revoke(
         self, target: str | InviteRef, *, platform: str | None = None, reason: str | None = None
@@ -273,15 +275,15 @@ class InviteClient:
         """Revoke an invite: the same as ``delete``."""
         await self.delete(target, platform=platform, reason=reason)
 
-    def invalidate(self, target: str | InviteRef, *, platform: str | None = None) -> int:
-        """Forget what the cache knows of one invite; return how many entries went."""
-        return self._evict(self.to_ref(target, platform=platform))
+    async def invalidate(self, target: str | InviteRef, *, platform: str | None = None) -> None:
+        """Forget what the cache knows of one invite.
 
-    def _evict(self, ref: InviteRef) -> int:
-        def same_invite(key: Hashable) -> bool:
-            return isinstance(key, tuple) and key[:2] == (ref.platform, ref.code)
-
-        return self._cache.discard_where(same_invite)
+        Raises:
+            InvalidInviteLink, UnknownPlatform: As for ``fetch_invite``.
+        """
+        ref = self.to_ref(target, platform=platform)
+        if self._cache is not None:
+            await self._cache.evict(ref.platform, ref.code)
 
     def __repr__(self) -> str:
         return f"<InviteClient platforms={self.platforms}>"
