@@ -177,7 +177,8 @@ def _details(payload: AnyInvite, invite_type: int | None) -> DiscordInviteDetail
         "flags": payload.flags or 0,
         "has_metadata": payload.created_at is not None,
     }
-    if channel is not None and channel.type == 3:
+    if channel is not None:
+        # Group DMs carry these; keep them whatever the channel type says.
         common["channel_icon_url"] = _asset("channel-icons", channel.id, channel.icon)
         common["recipients"] = tuple(_recipient(r) for r in channel.recipients or ())
     if isinstance(payload, _wire.FriendInvite):

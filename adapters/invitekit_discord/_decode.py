@@ -12,7 +12,7 @@ from typing import Any
 import msgspec
 
 from invitekit import PayloadError, PrivateInvite, PublicInvite
-from invitekit.decoding import decode_payload, decode_tagged
+from invitekit.decoding import as_raw, decode_payload, decode_tagged
 from invitekit_discord import _convert, _wire
 from invitekit_discord._convert import PLATFORM
 from invitekit_discord._details import DiscordVanityURL, TargetUsersJob
@@ -26,7 +26,6 @@ __all__ = [
 ]
 
 _JSON_TEXT = (bytes, bytearray, memoryview, str, msgspec.Raw)
-_ANY: msgspec.json.Decoder[Any] = msgspec.json.Decoder()
 
 
 class _Unknown(msgspec.Struct):
@@ -44,12 +43,6 @@ def _decode_invite(data: Any) -> _convert.AnyInvite | _Unknown:
         if not _missing_type(error):
             raise
     return decode_payload(_wire.GUILD_INVITE_DECODER, data, platform=PLATFORM)
-
-
-def _raw(data: Any) -> Any:
-    if isinstance(data, _JSON_TEXT):
-        return _ANY.decode(data)
-    return data
 
 
 def decode_public(data: Any) -> PublicInvite:
@@ -74,7 +67,7 @@ def decode_private(data: Any) -> PrivateInvite:
     if isinstance(payload, _Unknown):
         return _convert.unknown_private(payload.raw)
     if isinstance(payload, _wire.FriendInvite):
-        return _convert.private_invite(payload, _raw(data))
+        return _convert.private_invite(payload, as_raw(data, platform=PLATFORM))
     return _convert.private_invite(payload)
 
 

@@ -137,6 +137,9 @@ async def _middleware(request: web.Request, handler: Handler) -> web.StreamRespo
     _CURRENT_USER.set(None)
     response = await _respond(emulator, request, handler)
     record.status = response.status
+    record.response_headers = dict(response.headers)
+    if isinstance(response, web.Response) and isinstance(response.body, bytes):
+        record.response_body = response.body
     return response
 
 

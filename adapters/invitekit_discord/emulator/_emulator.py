@@ -42,6 +42,8 @@ class RecordedRequest:
     headers: dict[str, str]
     body: bytes = b""
     status: int = 0
+    response_headers: dict[str, str] = field(default_factory=dict)
+    response_body: bytes = b""
 
 
 @dataclass(frozen=True)
