@@ -25,7 +25,8 @@ async def emulated_platform() -> AsyncIterator[DemoPlatform]:
     host = emulator.add_user("gwen", global_name="Gwen")
     emulator.add_bot(_TOKEN, permissions={guild: {"MANAGE_GUILD"}})
     event = emulator.add_event(guild, "Game night", location="the lobby")
-    emulator.add_invite(lobby, code="emulated-guild", inviter=host, max_age=0)
+    # Short codes: the demo's table is laid out for the longest code of any platform.
+    emulator.add_invite(lobby, code="emuguild", inviter=host, max_age=0)
     group = emulator.add_group_dm("raid planning", [host, emulator.add_user("hal")])
     emulator.add_invite(group, code="raidplan", inviter=host)
     async with emulator.serve() as api_base:
@@ -33,7 +34,7 @@ async def emulated_platform() -> AsyncIterator[DemoPlatform]:
             platform="discord",
             adapter_options={"token": _TOKEN, "api_base": api_base},
             message=(
-                f"discord: {LINK_RULES.canonical_url('emulated-guild', event.id)} and "
+                f"discord: {LINK_RULES.canonical_url('emuguild', event.id)} and "
                 "[the raid](https://discord.com/invite/raidplan)"
             ),
             dead_links=(LINK_RULES.canonical_url("expired1"),),

@@ -115,7 +115,7 @@ async def test_the_bridge_demo_platform_resolves_its_own_links() -> None:
     async with emulated_platform() as demo:
         assert demo.platform == "discord"
         refs = invitekit.find_invites(demo.message)
-        assert [ref.code for ref in refs] == ["emulated-guild", "raidplan"]
+        assert [ref.code for ref in refs] == ["emuguild", "raidplan"]
         async with DiscordAdapter(**demo.adapter_options) as discord:
             for ref in refs:
                 invite = await discord.fetch_invite(ref.code, event_id=ref.event_id)
