@@ -13,7 +13,12 @@ or application, scheduled event, roles, guest flag and raw type integers. For te
 
 from __future__ import annotations
 
-from invitekit_discord._adapter import DEFAULT_API_BASE, DEFAULT_LOOKUP_LIMIT, DiscordAdapter
+from invitekit_discord._adapter import (
+    DEFAULT_API_BASE,
+    DEFAULT_GLOBAL_LIMIT,
+    DEFAULT_LOOKUP_LIMIT,
+    DiscordAdapter,
+)
 from invitekit_discord._details import (
     DiscordApplication,
     DiscordInviteDetails,
@@ -30,6 +35,7 @@ from invitekit_discord._links import LINK_RULES
 
 __all__ = [
     "DEFAULT_API_BASE",
+    "DEFAULT_GLOBAL_LIMIT",
     "DEFAULT_LOOKUP_LIMIT",
     "LINK_RULES",
     "DiscordAdapter",

@@ -35,12 +35,14 @@ from invitekit_discord._errors import map_error
 from invitekit_discord._links import LINK_RULES
 from invitekit_discord._ratelimits import DiscordRateLimits
 
-__all__ = ["DEFAULT_API_BASE", "DEFAULT_LOOKUP_LIMIT", "DiscordAdapter"]
+__all__ = ["DEFAULT_API_BASE", "DEFAULT_GLOBAL_LIMIT", "DEFAULT_LOOKUP_LIMIT", "DiscordAdapter"]
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
 DEFAULT_LOOKUP_LIMIT = Throttle(limit=120, period=600.0)
 """At most 120 invite lookups per 10 minutes: about half the ~250 per 10 minutes reported
 to earn a Cloudflare ban without a single 429 first (discord-api-docs #7145)."""
+DEFAULT_GLOBAL_LIMIT = Throttle(limit=50, period=1.0)
+"""Discord's global limit: 50 requests per second per bot."""
 PROJECT_URL = "https://pypi.org/project/invitekit/"
 MAX_REASON_LENGTH = 512
 MAX_ROLE_IDS = 250
@@ -68,6 +70,8 @@ class DiscordAdapter(Adapter):
         timeout: Seconds one request attempt may take.
         max_retries: Retries of idempotent requests after failures, and of 429s.
         lookup_limit: The client-side cap on ``fetch_invite`` calls; ``None`` disables it.
+        global_limit: The client-side cap on all requests (Discord allows a bot 50 per
+            second unless it was granted more); ``None`` disables it.
         wait_for_rate_limits: Wait when a limit is reached instead of raising
             ``RateLimited``.
         max_wait: The longest single wait; longer ones raise ``RateLimited`` at once.
@@ -75,6 +79,12 @@ class DiscordAdapter(Adapter):
         sleep: How to wait, for tests.
 
     ``accept`` is not available to bots on Discord: it raises ``UnsupportedOperation``.
+    ``create_invite`` takes Discord's options as keywords: ``unique`` (bool),
+    ``target_type`` (1 stream, 2 embedded application) with ``target_user_id`` or
+    ``target_application_id``, and ``role_ids`` (roles granted on joining); any other
+    keyword raises ``UnsupportedOperation`` and a malformed value ``InvalidArgument``,
+    both before any request. Beyond the core verbs: ``fetch_vanity_url``,
+    ``fetch_target_users``, ``update_target_users`` and ``fetch_target_users_job``.
     Use the adapter as an async context manager, or ``await adapter.close()``.
 
     Raises:
@@ -101,6 +111,7 @@ class DiscordAdapter(Adapter):
         timeout: float = 15.0,
         max_retries: int = 3,
         lookup_limit: Throttle | None = DEFAULT_LOOKUP_LIMIT,
+        global_limit: Throttle | None = DEFAULT_GLOBAL_LIMIT,
         wait_for_rate_limits: bool = True,
         max_wait: float | None = 60.0,
         clock: Callable[[], float] = time.monotonic,
@@ -130,8 +141,7 @@ class DiscordAdapter(Adapter):
             timeout=timeout,
             retry=retry,
             throttles={} if lookup_limit is None else {_LOOKUPS: lookup_limit},
-            # Discord's global limit is 50 requests per second per bot.
-            global_throttle=Throttle(50, 1.0),
+            global_throttle=global_limit,
             wait_for_rate_limits=wait_for_rate_limits,
             max_wait=max_wait,
             clock=clock,

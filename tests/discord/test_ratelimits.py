@@ -9,7 +9,7 @@ import pytest
 
 from invitekit import RateLimited
 from invitekit.http import Response, Route, RouteKey, Throttle
-from invitekit_discord import DEFAULT_LOOKUP_LIMIT, DiscordAdapter
+from invitekit_discord import DEFAULT_GLOBAL_LIMIT, DEFAULT_LOOKUP_LIMIT, DiscordAdapter
 from invitekit_discord._ratelimits import DiscordRateLimits
 from invitekit_discord.emulator import Limit
 from tests.discord.conftest import TOKEN, World
@@ -136,6 +136,19 @@ async def test_the_lookup_cap_can_be_disabled(
     assert clock.sleeps
     assert max(clock.sleeps) <= 1.0
     assert 429 not in world.emulator.statuses()
+
+
+async def test_the_global_cap_is_configurable(
+    world: World, api_base: str, clock: ManualTime
+) -> None:
+    async with bot(api_base, clock, lookup_limit=None, global_limit=Throttle(2, 1.0)) as capped:
+        for _ in range(3):
+            await capped.fetch_invite(world.code)
+    assert clock.sleeps == [1.0]
+    async with bot(api_base, clock, lookup_limit=None, global_limit=None) as free:
+        for _ in range(DEFAULT_GLOBAL_LIMIT.limit + 1):
+            await free.list_invites(server_id=world.guild.id)
+    assert clock.sleeps == [1.0, 1.0]  # only the emulator's own 50/s bucket, once
 
 
 def test_the_default_lookup_cap_is_well_under_the_reported_ban_threshold() -> None:
