@@ -1,9 +1,14 @@
 """Rate-limit state at run time: buckets learnt from responses, the global pause, throttles.
 
-Nothing here sleeps on its own: every wait goes through the ``Wait`` callback the
-transport passes in, which either sleeps or raises ``RateLimited`` when waiting is not
-allowed. Waiting happens under a per-bucket lock, so requests queued behind an empty
-bucket go out in order once it refills.
+Nothing here sleeps on its own: every wait for a limit goes through the ``Wait``
+callback the transport passes in, which either sleeps or raises ``RateLimited`` when
+waiting is not allowed. Waiting happens under a per-bucket lock, so requests queued
+behind an empty bucket go out in order once it refills.
+
+A bucket is counted so that a client that has the platform's headers never earns a 429:
+the first request on a bucket goes out alone and the rest wait for its headers; a late
+answer never raises the count of requests left in a window; and requests still in
+flight when a window ends are counted against the next one, where they may land.
 """
 
 from __future__ import annotations
@@ -21,12 +26,51 @@ Wait = Callable[[float, str], Awaitable[None]]
 """Wait ``seconds`` for ``why``, or raise ``RateLimited`` if that is not allowed."""
 
 
+# Two answers whose windows end this far apart (in seconds) come from different windows;
+# closer ones differ only by how long each answer took to arrive.
+_SAME_WINDOW = 0.1
+
+
 @dataclass
 class _Bucket:
     limit: int | None = None
     remaining: int | None = None
     reset_at: float | None = None
+    in_flight: int = 0
+    answered: bool = False
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _answer: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def next_answer(self) -> None:
+        """Wait until a request in flight on this bucket is answered or abandoned."""
+        await self._answer.wait()
+
+    def settle(self) -> None:
+        """Count one request in flight as finished and wake whoever waits for it."""
+        self.in_flight = max(0, self.in_flight - 1)
+        self.answered = True
+        self._answer.set()
+        self._answer = asyncio.Event()
+
+    def new_window(self) -> None:
+        """Start counting afresh; requests in flight may still land in this window."""
+        self.reset_at = None
+        self.remaining = None if self.limit is None else max(0, self.limit - self.in_flight)
+
+    def learn(self, remaining: int, reset_at: float) -> None:
+        """Take the platform's count, never raising ours within one window."""
+        if self.reset_at is not None and reset_at <= self.reset_at + _SAME_WINDOW:
+            if self.remaining is None or remaining < self.remaining:
+                self.remaining = remaining
+            # A late answer from a window that is over must not bring its end forward.
+            self.reset_at = max(self.reset_at, reset_at)
+            return
+        # A later window: the other requests in flight may land in it uncounted.
+        others = max(0, self.in_flight)
+        fresh = max(0, remaining - others)
+        if self.reset_at is None and self.remaining is not None:
+            fresh = min(fresh, self.remaining)
+        self.remaining, self.reset_at = fresh, reset_at
 
 
 class _Window:
@@ -96,15 +140,27 @@ class Limiter:
         await self._wait_global(wait)
         bucket = self._bucket(key)
         async with bucket.lock:
-            now = self._clock()
-            if bucket.reset_at is not None and bucket.reset_at <= now:
-                bucket.remaining, bucket.reset_at = bucket.limit, None
-            if bucket.remaining is not None and bucket.remaining <= 0:
-                delay = (bucket.reset_at or now) - now
-                await wait(delay, f"bucket {key.route!r}")
-                bucket.remaining, bucket.reset_at = bucket.limit, None
-                # A global pause may have started while this request slept.
-                await self._wait_global(wait)
+            while True:
+                now = self._clock()
+                if bucket.reset_at is not None and bucket.reset_at <= now:
+                    bucket.new_window()
+                if not bucket.answered and bucket.in_flight:
+                    # The first request on a bucket brings its headers; wait for them.
+                    await bucket.next_answer()
+                    continue
+                if bucket.remaining is None or bucket.remaining > 0:
+                    break
+                if bucket.reset_at is not None:
+                    await wait(bucket.reset_at - now, f"bucket {key.route!r}")
+                    bucket.new_window()
+                    # A global pause may have started while this request slept.
+                    await self._wait_global(wait)
+                elif bucket.in_flight:
+                    # The window ended with this many still out: their answers tell more.
+                    await bucket.next_answer()
+                else:
+                    bucket.remaining = bucket.limit
+            bucket.in_flight += 1
             if bucket.remaining is not None:
                 bucket.remaining -= 1
 
@@ -113,8 +169,15 @@ class Limiter:
         if delay > 0:
             await wait(delay, "global rate limit")
 
-    def update(self, key: RouteKey, info: RateLimitInfo) -> None:
-        """Learn from the rate-limit facts of a response to a request on ``key``."""
+    def update(self, key: RouteKey, info: RateLimitInfo | None) -> None:
+        """Settle a request on ``key`` that ``acquire`` let out.
+
+        Call it exactly once per ``acquire``: with the rate-limit facts of the response,
+        or with ``None`` when no response came (a timeout, a reset, a cancellation).
+        """
+        self._bucket(key).settle()
+        if info is None:
+            return
         if info.bucket is not None:
             previous = self._bucket_ids.get(key.route, key.route)
             if previous != info.bucket:
@@ -127,8 +190,7 @@ class Limiter:
         if info.limit is not None:
             bucket.limit = info.limit
         if info.remaining is not None and info.reset_after is not None:
-            bucket.remaining = info.remaining
-            bucket.reset_at = self._clock() + info.reset_after
+            bucket.learn(info.remaining, self._clock() + info.reset_after)
 
     def rate_limited(self, key: RouteKey, info: RateLimitInfo, retry_after: float) -> None:
         """Record a 429: pause everything if it is global, else empty the bucket."""

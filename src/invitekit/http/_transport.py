@@ -175,16 +175,22 @@ class HTTPTransport:
         attempt = 0
         while True:
             await self._limiter.acquire(key, route.throttle, self._wait)
+            # The limiter hears of every attempt once, answered or not, so no bucket
+            # waits on a request that was lost.
             try:
                 response = await self._session.send(
                     route.method, url, params=params, headers=send_headers, body=body, form=form
                 )
             except TransportError:
+                self._limiter.update(key, None)
                 if not route.idempotent or attempt >= self._retry.max_retries:
                     raise
                 attempt += 1
                 await self._backoff(route, attempt, None, "transport failure")
                 continue
+            except BaseException:
+                self._limiter.update(key, None)
+                raise
             info = self._rate_limits.parse(response)
             self._limiter.update(key, info)
             logger.debug("%s -> %d (attempt %d)", route, response.status, attempt + 1)
