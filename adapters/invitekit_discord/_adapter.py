@@ -19,6 +19,7 @@ from invitekit import (
     PublicInvite,
     UnsupportedOperation,
 )
+from invitekit.decoding import as_raw
 from invitekit.http import (
     Credential,
     FormPart,
@@ -77,6 +78,8 @@ class DiscordAdapter(Adapter):
         max_wait: The longest single wait; longer ones raise ``RateLimited`` at once.
         clock: Monotonic seconds, for tests.
         sleep: How to wait, for tests.
+        allow_insecure: Accept a plain ``http://`` ``api_base`` on a host other than
+            this machine (loopback bases are always accepted).
 
     ``accept`` is not available to bots on Discord: it raises ``UnsupportedOperation``.
     ``create_invite`` takes Discord's options as keywords: ``unique`` (bool),
@@ -88,7 +91,8 @@ class DiscordAdapter(Adapter):
     Use the adapter as an async context manager, or ``await adapter.close()``.
 
     Raises:
-        InvalidArgument: An option is malformed (a token with line breaks, a non-HTTP base).
+        InvalidArgument: An option is malformed (a token with line breaks, a non-HTTP base,
+            plain http to another host without ``allow_insecure``).
     """
 
     platform: ClassVar[str] = PLATFORM
@@ -116,6 +120,7 @@ class DiscordAdapter(Adapter):
         max_wait: float | None = 60.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        allow_insecure: bool = False,
     ) -> None:
         credential = None
         if token is not None:
@@ -146,6 +151,7 @@ class DiscordAdapter(Adapter):
             max_wait=max_wait,
             clock=clock,
             sleep=sleep,
+            allow_insecure=allow_insecure,
         )
         self._lookups = None if lookup_limit is None else _LOOKUPS
 
@@ -201,7 +207,11 @@ class DiscordAdapter(Adapter):
 
     async def _delete(self, code: str, *, reason: str | None) -> None:
         route = Route("DELETE", "/invites/{code}", {"code": code})
-        await self._transport.request(route, headers=_audit_log(reason))
+        response = await self._transport.request(route, headers=_audit_log(reason))
+        if response.body:
+            # Discord answers with the deleted invite; a page that is not JSON (a CDN's
+            # bot check, say) comes from something that did not delete anything.
+            as_raw(response.body, platform=PLATFORM)
 
     async def _create_invite(
         self,

@@ -135,18 +135,29 @@ async def _middleware(request: web.Request, handler: Handler) -> web.StreamRespo
     emulator.requests.append(record)
     _CURRENT_RECORD.set(record)
     _CURRENT_USER.set(None)
-    response = await _respond(emulator, request, handler)
+    await emulator.stall()
+    fault = emulator.faults.pop()
+    if fault is not None and not fault.handled:
+        response: web.StreamResponse = fault.canned()
+    else:
+        response = await _respond(emulator, request, handler)
+        if not emulator.rate_limit_headers:
+            for name in [n for n in response.headers if n.lower().startswith("x-ratelimit-")]:
+                del response.headers[name]
     record.status = response.status
     record.response_headers = dict(response.headers)
     if isinstance(response, web.Response) and isinstance(response.body, bytes):
         record.response_body = response.body
+    if fault is not None:
+        record.fault = fault.kind.value
+        if fault.handled and isinstance(response, web.Response):
+            return await fault.deliver(request, response, emulator.stopping)
     return response
 
 
 async def _respond(
     emulator: DiscordEmulator, request: web.Request, handler: Handler
 ) -> web.StreamResponse:
-    await emulator.stall()
     injected = emulator.next_injection()
     if injected is not None:
         canned = web.Response(body=injected.body, status=injected.status, headers=injected.headers)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import socket
 import time
 from collections import deque
@@ -15,7 +16,8 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
-from invitekit_discord.emulator._limits import DEFAULT_LIMIT, Limit, Windows
+from invitekit.emulation import Fault, FaultQueue
+from invitekit_discord.emulator._limits import DEFAULT_LIMIT, Limit, Windows, bucket_hash
 from invitekit_discord.emulator._world import (
     PERMISSIONS,
     EmulatedChannel,
@@ -44,6 +46,8 @@ class RecordedRequest:
     status: int = 0
     response_headers: dict[str, str] = field(default_factory=dict)
     response_body: bytes = b""
+    fault: str | None = None
+    """The kind of ``Fault`` that spoilt the answer, if one did."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,13 @@ class DiscordEmulator:
         global_limit: A global limit per bot (or per address without a token).
         require_user_agent: Refuse requests without a ``DiscordBot (…)`` User-Agent with
             403/40333, as Cloudflare does.
+        rate_limit_headers: Send ``X-RateLimit-*`` headers; ``False`` enforces the limits
+            all the same but announces nothing until a 429 (as behind a stripping proxy).
         seed: Seeds ids and invite codes.
+
+    Faults queued on ``faults`` (``invitekit.emulation.Fault``) spoil the answers to the
+    next requests: connection resets before or during the body, slow, cut or empty
+    bodies, wrong content types, or a proxy's page instead of the API's answer.
 
     Run it with ``async with emulator.serve() as api_base:`` and hand ``api_base`` to
     ``DiscordAdapter(api_base=...)``.
@@ -80,12 +90,16 @@ class DiscordEmulator:
         limits: Mapping[str, Limit] | None = None,
         global_limit: Limit | None = None,
         require_user_agent: bool = True,
+        rate_limit_headers: bool = True,
         seed: int = 0,
     ) -> None:
         self.world = World(clock, seed=seed)
         self.limits = dict(limits or {})
         self.global_limit = global_limit
         self.require_user_agent = require_user_agent
+        self.rate_limit_headers = rate_limit_headers
+        self.faults = FaultQueue()
+        """Faults for the next requests, served before anything else is looked at."""
         self.windows = Windows(clock)
         self.requests: list[RecordedRequest] = []
         self._injected: deque[InjectedResponse] = deque()
@@ -272,6 +286,56 @@ class DiscordEmulator:
         for _ in range(times):
             self._injected.append(InjectedResponse(status, data, kind, dict(headers or {})))
 
+    def rate_limit_next(
+        self,
+        retry_after: float,
+        *,
+        scope: str = "user",
+        bucket: str | None = None,
+        headers: bool = True,
+        times: int = 1,
+    ) -> None:
+        """Answer the next ``times`` requests with Discord's 429.
+
+        Args:
+            retry_after: The seconds the body's ``retry_after`` asks for.
+            scope: ``"user"`` or ``"shared"`` for one bucket, ``"global"`` for every route
+                (the body then says ``"global": true``).
+            bucket: The bucket name (see ``BUCKETS``) whose headers to send with it.
+            headers: Send ``Retry-After`` and ``X-RateLimit-*`` headers; ``False`` sends
+                the JSON body alone.
+            times: How many requests get it.
+
+        Raises:
+            ValueError: ``scope`` is not one of Discord's.
+        """
+        if scope not in ("user", "shared", "global"):
+            raise ValueError(f"scope must be user, shared or global, got {scope!r}")
+        body = {
+            "message": "You are being rate limited.",
+            "retry_after": retry_after,
+            "global": scope == "global",
+        }
+        sent: dict[str, str] = {}
+        if headers:
+            sent = {"Retry-After": str(math.ceil(retry_after)), "X-RateLimit-Scope": scope}
+            if scope == "global":
+                sent["X-RateLimit-Global"] = "true"
+            if bucket is not None:
+                limit = self.limit_for(bucket)
+                sent.update(
+                    {
+                        "X-RateLimit-Limit": str(limit.limit),
+                        "X-RateLimit-Remaining": "0",
+                        "X-RateLimit-Reset-After": f"{retry_after:.3f}",
+                        "X-RateLimit-Bucket": bucket_hash(bucket),
+                    }
+                )
+        fault = Fault.respond(
+            429, msgspec.json.encode(body), content_type="application/json", headers=sent
+        )
+        self.faults.add(fault, times=times)
+
     def stall_next(self, seconds: float) -> None:
         """Hold the next request ``seconds`` (real time) before answering it."""
         self._stalls.append(seconds)
@@ -279,6 +343,11 @@ class DiscordEmulator:
     def next_injection(self) -> InjectedResponse | None:
         """Pop the next injected response, if any."""
         return self._injected.popleft() if self._injected else None
+
+    @property
+    def stopping(self) -> asyncio.Event:
+        """Set when the server begins to stop; pending stalls and slow bodies end then."""
+        return self._stopping
 
     async def stall(self) -> None:
         """Wait out a pending stall; a stopping server cuts it short."""

@@ -8,7 +8,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_LIMIT", "Limit", "Verdict", "Windows"]
+__all__ = ["DEFAULT_LIMIT", "Limit", "Verdict", "Windows", "bucket_hash"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,11 @@ class Verdict:
     allowed: bool
     headers: dict[str, str]
     retry_after: float = 0.0
+
+
+def bucket_hash(bucket: str) -> str:
+    """The opaque id ``X-RateLimit-Bucket`` gives ``bucket``."""
+    return hashlib.sha256(bucket.encode()).hexdigest()[:32]
 
 
 def _seconds(value: float) -> str:
@@ -67,7 +72,7 @@ class Windows:
             "X-RateLimit-Remaining": str(limit.limit - window.count),
             "X-RateLimit-Reset": _seconds(window.start + limit.window),
             "X-RateLimit-Reset-After": _seconds(reset_after),
-            "X-RateLimit-Bucket": hashlib.sha256(bucket.encode()).hexdigest()[:32],
+            "X-RateLimit-Bucket": bucket_hash(bucket),
         }
         if not allowed:
             headers["Retry-After"] = str(math.ceil(reset_after))

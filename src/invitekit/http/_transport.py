@@ -30,6 +30,7 @@ from invitekit.http._ratelimits import (
 )
 from invitekit.http._retry import RetryPolicy
 from invitekit.http._session import Session
+from invitekit.http._urls import check_base_url
 
 __all__ = ["HTTPTransport"]
 
@@ -62,9 +63,13 @@ class HTTPTransport:
             at once (``None``: no bound).
         clock: Monotonic seconds; for tests.
         sleep: The coroutine used to wait; for tests.
+        allow_insecure: Accept a plain ``http://`` base on a host other than this
+            machine; the token then crosses the network unencrypted.
 
     Raises:
-        InvalidArgument: ``base_url`` is not an http(s) URL, or a number is out of range.
+        InvalidArgument: ``base_url`` is not an http(s) URL, carries credentials, a
+            query or a fragment, or is plain http to another host without
+            ``allow_insecure``; or a number is out of range.
     """
 
     def __init__(
@@ -85,17 +90,16 @@ class HTTPTransport:
         max_wait: float | None = 60.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        allow_insecure: bool = False,
     ) -> None:
-        url: object = base_url
-        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-            raise InvalidArgument(f"base URL must be http(s): {base_url!r}", platform=platform)
+        base = check_base_url(base_url, allow_insecure=allow_insecure, platform=platform)
         if not _is_number(timeout) or timeout <= 0:
             raise InvalidArgument(
                 f"timeout must be a positive number: {timeout!r}", platform=platform
             )
         if max_wait is not None and (not _is_number(max_wait) or max_wait < 0):
             raise InvalidArgument(f"max_wait must be None or >= 0: {max_wait!r}", platform=platform)
-        self.base_url = base_url.rstrip("/")
+        self.base_url = base
         self.platform = platform
         self._error_mapper = error_mapper
         self._rate_limits: RateLimitPolicy = rate_limits or DefaultRateLimits()
