@@ -92,7 +92,8 @@ async def list_invites(site: Site) -> object:
 
 
 async def delete(site: Site) -> object:
-    return await site.adapter.delete(site.code)
+    await site.adapter.delete(site.code)
+    return None
 
 
 async def create(site: Site) -> object:
