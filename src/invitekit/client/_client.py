@@ -122,11 +122,15 @@ class InviteClient:
         await self.close()
 
     async def close(self) -> None:
-        """Cancel requests in flight and close every adapter. Safe to call twice."""
+        """Cancel requests in flight, wait for them to end, and close every adapter.
+
+        Safe to call twice. Callers still waiting on a cancelled lookup get
+        ``asyncio.CancelledError``; no task the client started outlives this call.
+        """
         if self._closed:
             return
         self._closed = True
-        self._coalescer.cancel_all()
+        await self._coalescer.cancel_all()
         closing = [adapter.close() for adapter in self._adapters.values()]
         if self._cache is not None:
             closing.append(self._cache.close())

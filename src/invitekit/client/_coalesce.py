@@ -39,10 +39,13 @@ class Coalescer(Generic[T]):
         if not task.cancelled():
             task.exception()  # retrieved here, so no "never retrieved" warning if all left
 
-    def cancel_all(self) -> None:
-        """Cancel every request in flight (used when the client closes)."""
-        for task in list(self._inflight.values()):
+    async def cancel_all(self) -> None:
+        """Cancel every request in flight and wait until each has finished (used when
+        the client closes, so no task outlives it)."""
+        tasks = list(self._inflight.values())
+        for task in tasks:
             task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self._inflight
