@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from invitekit.http._ratelimits import RateLimitInfo, RouteKey, Throttle
 
-__all__ = ["Limiter", "Wait"]
+__all__ = ["Limiter", "Ticket", "Wait"]
 
 Wait = Callable[[float, str], Awaitable[None]]
 """Wait ``seconds`` for ``why``, or raise ``RateLimited`` if that is not allowed."""
@@ -74,26 +74,55 @@ class _Bucket:
 
 
 class _Window:
-    """A sliding-window log: the send times of the last ``limit`` requests."""
+    """A client-side cap as a sliding window over when requests were *answered*.
+
+    The platform counts a request when it arrives, which can be any time between its
+    sending and its answer; counting it from the answer, and counting it the whole time
+    it is in flight, keeps a slow request from landing in a window the client thought
+    it had left.
+    """
 
     def __init__(self, throttle: Throttle) -> None:
         self.throttle = throttle
-        self.sent: deque[float] = deque()
+        self.answered: deque[float] = deque()
+        self.in_flight = 0
         self.lock = asyncio.Lock()
 
     def _expire(self, now: float) -> None:
-        while self.sent and self.sent[0] <= now - self.throttle.period:
-            self.sent.popleft()
+        while self.answered and self.answered[0] <= now - self.throttle.period:
+            self.answered.popleft()
 
     async def acquire(self, name: str, clock: Callable[[], float], wait: Wait) -> None:
         async with self.lock:
-            now = clock()
-            self._expire(now)
-            if len(self.sent) >= self.throttle.limit:
-                await wait(self.sent[0] + self.throttle.period - now, f"throttle {name!r}")
+            while True:
                 now = clock()
                 self._expire(now)
-            self.sent.append(now)
+                if self.in_flight + len(self.answered) < self.throttle.limit:
+                    break
+                # With every counted request still out, a period is the least to wait.
+                oldest = self.answered[0] if self.answered else now
+                await wait(oldest + self.throttle.period - now, f"throttle {name!r}")
+            self.in_flight += 1
+
+    def settle(self, now: float | None) -> None:
+        """Count a request out of flight: answered at ``now``, or never sent (``None``)."""
+        self.in_flight -= 1
+        if now is not None:
+            self.answered.append(now)
+
+
+class Ticket:
+    """What ``Limiter.acquire`` hands out for one request; give it back to ``update``.
+
+    It remembers what counted the request — its bucket, even if the platform renames
+    it while the request is out, and the throttles.
+    """
+
+    __slots__ = ("_bucket", "_windows")
+
+    def __init__(self, bucket: _Bucket, windows: list[_Window]) -> None:
+        self._bucket = bucket
+        self._windows = windows
 
 
 class Limiter:
@@ -126,18 +155,32 @@ class Limiter:
         """Return whether a throttle called ``name`` exists."""
         return name in self._windows
 
-    async def acquire(self, key: RouteKey, throttle: str | None, wait: Wait) -> None:
+    async def acquire(self, key: RouteKey, throttle: str | None, wait: Wait) -> Ticket:
         """Wait until a request on ``key`` may go out, and count it.
+
+        Returns the ticket to settle the request with (see ``update``).
 
         Raises:
             RateLimited: Through ``wait``, when a needed wait is not allowed.
             KeyError: ``throttle`` names no configured throttle.
         """
-        if throttle is not None:
-            await self._windows[throttle].acquire(throttle, self._clock, wait)
+        windows = [] if throttle is None else [(throttle, self._windows[throttle])]
         if self._global_window is not None:
-            await self._global_window.acquire("global", self._clock, wait)
-        await self._wait_global(wait)
+            windows.append(("global", self._global_window))
+        counted: list[_Window] = []
+        try:
+            for name, window in windows:
+                await window.acquire(name, self._clock, wait)
+                counted.append(window)
+            await self._wait_global(wait)
+            bucket = await self._take(key, wait)
+        except BaseException:
+            for window in counted:
+                window.settle(None)
+            raise
+        return Ticket(bucket, counted)
+
+    async def _take(self, key: RouteKey, wait: Wait) -> _Bucket:
         bucket = self._bucket(key)
         async with bucket.lock:
             while True:
@@ -163,29 +206,35 @@ class Limiter:
             bucket.in_flight += 1
             if bucket.remaining is not None:
                 bucket.remaining -= 1
+            return bucket
 
     async def _wait_global(self, wait: Wait) -> None:
         delay = self._global_until - self._clock()
         if delay > 0:
             await wait(delay, "global rate limit")
 
-    def update(self, key: RouteKey, info: RateLimitInfo | None) -> None:
-        """Settle a request on ``key`` that ``acquire`` let out.
+    def update(self, key: RouteKey, info: RateLimitInfo | None, ticket: Ticket) -> None:
+        """Settle the request on ``key`` that ``acquire`` gave ``ticket`` for.
 
         Call it exactly once per ``acquire``: with the rate-limit facts of the response,
         or with ``None`` when no response came (a timeout, a reset, a cancellation).
         """
-        self._bucket(key).settle()
+        ticket._bucket.settle()
+        # Answered or lost, the platform may have counted it as late as now.
+        now = self._clock()
+        for window in ticket._windows:
+            window.settle(now)
         if info is None:
             return
         if info.bucket is not None:
             previous = self._bucket_ids.get(key.route, key.route)
             if previous != info.bucket:
                 self._bucket_ids[key.route] = info.bucket
-                # Keep what was learnt under the provisional name: same limits, new id.
-                old = self._buckets.get((previous, key.resource))
-                if old is not None and (info.bucket, key.resource) not in self._buckets:
-                    self._buckets[(info.bucket, key.resource)] = old
+                # Keep what was learnt under the provisional name, for every resource:
+                # same limits, new id.
+                for (name, resource), old in list(self._buckets.items()):
+                    if name == previous:
+                        self._buckets.setdefault((info.bucket, resource), old)
         bucket = self._bucket(key)
         if info.limit is not None:
             bucket.limit = info.limit

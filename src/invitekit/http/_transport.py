@@ -178,7 +178,7 @@ class HTTPTransport:
         url = self.base_url + route.path
         attempt = 0
         while True:
-            await self._limiter.acquire(key, route.throttle, self._wait)
+            ticket = await self._limiter.acquire(key, route.throttle, self._wait)
             # The limiter hears of every attempt once, answered or not, so no bucket
             # waits on a request that was lost.
             try:
@@ -186,17 +186,17 @@ class HTTPTransport:
                     route.method, url, params=params, headers=send_headers, body=body, form=form
                 )
             except TransportError:
-                self._limiter.update(key, None)
+                self._limiter.update(key, None, ticket)
                 if not route.idempotent or attempt >= self._retry.max_retries:
                     raise
                 attempt += 1
                 await self._backoff(route, attempt, None, "transport failure")
                 continue
             except BaseException:
-                self._limiter.update(key, None)
+                self._limiter.update(key, None, ticket)
                 raise
             info = self._rate_limits.parse(response)
-            self._limiter.update(key, info)
+            self._limiter.update(key, info, ticket)
             logger.debug("%s -> %d (attempt %d)", route, response.status, attempt + 1)
             if response.status == 429:
                 delay = self._retry_after(info, response, attempt)
