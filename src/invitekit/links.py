@@ -157,12 +157,13 @@ class LinkScanner:
             # Start of text, whitespace or opening punctuation before the link: a host in
             # the middle of a word, path or query (evil.com/discord.gg/x) is no link.
             r"""(?<![^\s<(\[{"'`*_~|>])"""
-            r"(?:https?://)?"
-            rf"(?:{alternatives})"
+            r"(?i:https?://)?"
+            rf"(?i:{alternatives})"
             r"(?=/)"
             # The rest of the URL: printable ASCII without delimiters prose wraps links in.
+            # Case-sensitive on purpose: under IGNORECASE the non-ASCII range would also
+            # exclude "s", "i" and "k" (they fold with "ſ", "ı" and the Kelvin sign).
             r"""[^\s<>"'`()\[\]{}|\\^\x00-\x1f\x7f-\U0010ffff]*""",
-            re.IGNORECASE,
         )
 
     @property
