@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, ClassVar
 
 from invitekit import (
@@ -68,6 +70,8 @@ class StoatAdapter(Adapter):
         wait_for_rate_limits: Wait when a rate limit is reached (the default), or raise
             ``RateLimited`` at once.
         max_wait: The longest single rate-limit wait before ``RateLimited`` is raised.
+        clock: Monotonic seconds for rate-limit bookkeeping; for tests.
+        sleep: The coroutine rate-limit and retry waits go through; for tests.
 
     Raises:
         InvalidArgument: An option is malformed (a token with line breaks, a base URL
@@ -102,6 +106,8 @@ class StoatAdapter(Adapter):
         max_retries: int = 3,
         wait_for_rate_limits: bool = True,
         max_wait: float | None = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
         credential = None
         if token is not None:
@@ -133,6 +139,8 @@ class StoatAdapter(Adapter):
             retry=retry,
             wait_for_rate_limits=wait_for_rate_limits,
             max_wait=max_wait,
+            clock=clock,
+            sleep=sleep,
         )
 
     @property
@@ -169,8 +177,8 @@ class StoatAdapter(Adapter):
         Raises:
             UnsupportedOperation: It does not, with the reason.
         """
-        reason = self._missing(capability)
-        if reason is not None:
+        if not self.supports(capability):
+            reason = self._missing(capability) or f"this adapter cannot {capability.value}"
             raise UnsupportedOperation(reason, platform=self.platform)
 
     # -- pure decoding ------------------------------------------------------------------
