@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,7 +21,6 @@ from invitekit import (
     UnsupportedOperation,
 )
 from invitekit.decoding import decode_payload, decode_tagged, decode_tagged_list
-
 from invitekit_fake import _wire
 from invitekit_fake._world import FakeUser, FakeWorld
 
@@ -48,6 +48,8 @@ class FakeAdapter(Adapter):
         clock: The clock of a fresh world (ignored when ``world`` is given).
         capabilities: Restrict what this instance supports, to test how code copes with
             a less capable platform.
+        latency: Seconds every call waits before it is served, like a network round trip;
+            lets tests see concurrency, coalescing and cancellation.
 
     Every verb that passes validation is recorded in ``calls``; ``fail_next`` makes the
     next such call raise a chosen error instead of doing anything.
@@ -68,19 +70,21 @@ class FakeAdapter(Adapter):
         user: FakeUser | None = None,
         clock: Callable[[], datetime] | None = None,
         capabilities: Iterable[Capability] | None = None,
+        latency: float = 0.0,
     ) -> None:
         self.world = world if world is not None else FakeWorld(clock=clock)
         self.user = user
         self.calls: list[RecordedCall] = []
         self._failures: deque[tuple[InviteError, str | None]] = deque()
-        self._capabilities = (
-            _ALL_CAPABILITIES if capabilities is None else frozenset(capabilities)
-        )
+        self._capabilities = _ALL_CAPABILITIES if capabilities is None else frozenset(capabilities)
+        self.latency = latency
         self.closed = False
 
     def as_user(self, user: FakeUser | None) -> FakeAdapter:
         """Return an adapter on the same world acting as ``user`` (with its own call log)."""
-        return FakeAdapter(self.world, user=user, capabilities=self._capabilities)
+        return FakeAdapter(
+            self.world, user=user, capabilities=self._capabilities, latency=self.latency
+        )
 
     def supports(self, capability: Capability) -> bool:
         return capability in self._capabilities
@@ -97,8 +101,10 @@ class FakeAdapter(Adapter):
             raise ValueError(f"unknown verb {verb!r}; expected one of {sorted(_VERBS)}")
         self._failures.append((error, verb))
 
-    def _record(self, verb: str, **args: Any) -> None:
+    async def _record(self, verb: str, **args: Any) -> None:
         self.calls.append(RecordedCall(verb, args))
+        if self.latency:
+            await asyncio.sleep(self.latency)
         for index, (error, wanted) in enumerate(self._failures):
             if wanted is None or wanted == verb:
                 del self._failures[index]
@@ -130,7 +136,9 @@ class FakeAdapter(Adapter):
             _wire.PRIVATE_DECODER, data, platform=cls.platform, unknown=_wire.unknown_private
         )
         return [
-            _wire.private_invite(p) if isinstance(p, (_wire.PrivateServer, _wire.PrivateGroup)) else p
+            _wire.private_invite(p)
+            if isinstance(p, (_wire.PrivateServer, _wire.PrivateGroup))
+            else p
             for p in payloads
         ]
 
@@ -139,16 +147,18 @@ class FakeAdapter(Adapter):
     async def _fetch_invite(
         self, code: str, *, with_counts: bool, event_id: str | None
     ) -> PublicInvite:
-        self._record("fetch_invite", code=code, with_counts=with_counts, event_id=event_id)
+        await self._record("fetch_invite", code=code, with_counts=with_counts, event_id=event_id)
         return self.decode_public_invite(self.world.public_payload(code, with_counts=with_counts))
 
     async def _accept(self, code: str) -> JoinResult:
-        self._record("accept", code=code)
-        payload = decode_payload(_wire.JOIN_DECODER, self.world.join(code, self.user), platform=self.platform)
+        await self._record("accept", code=code)
+        payload = decode_payload(
+            _wire.JOIN_DECODER, self.world.join(code, self.user), platform=self.platform
+        )
         return _wire.join_result(payload)
 
     async def _delete(self, code: str, *, reason: str | None) -> None:
-        self._record("delete", code=code, reason=reason)
+        await self._record("delete", code=code, reason=reason)
         self.world.delete(code, self.user)
 
     async def _create_invite(
@@ -166,7 +176,7 @@ class FakeAdapter(Adapter):
                 f"the fake platform has no create options {sorted(platform_options)}",
                 platform=self.platform,
             )
-        self._record(
+        await self._record(
             "create_invite",
             channel_id=channel_id,
             max_uses=max_uses,
@@ -182,7 +192,7 @@ class FakeAdapter(Adapter):
     async def _list_invites(
         self, *, server_id: str | None, channel_id: str | None
     ) -> list[PrivateInvite]:
-        self._record("list_invites", server_id=server_id, channel_id=channel_id)
+        await self._record("list_invites", server_id=server_id, channel_id=channel_id)
         return self.decode_private_invites(
             self.world.list(self.user, server_id=server_id, channel_id=channel_id)
         )

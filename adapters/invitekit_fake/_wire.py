@@ -7,7 +7,7 @@ same decode path a network adapter runs.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Union
+from typing import Any
 
 import msgspec
 
@@ -107,9 +107,9 @@ class JoinGroup(msgspec.Struct, tag_field="type", tag="group", kw_only=True):
     members: list[WireUser]
 
 
-PublicPayload = Union[PublicServer, PublicGroup, PublicFriend]
-PrivatePayload = Union[PrivateServer, PrivateGroup]
-JoinPayload = Union[JoinServer, JoinGroup]
+PublicPayload = PublicServer | PublicGroup | PublicFriend
+PrivatePayload = PrivateServer | PrivateGroup
+JoinPayload = JoinServer | JoinGroup
 
 PUBLIC_DECODER: msgspec.json.Decoder[PublicPayload] = msgspec.json.Decoder(PublicPayload)
 PRIVATE_DECODER: msgspec.json.Decoder[PrivatePayload] = msgspec.json.Decoder(PrivatePayload)
@@ -160,7 +160,10 @@ def public_invite(payload: PublicPayload) -> PublicInvite:
             expires_at=payload.expires_at,
         )
     return PublicFriendInvite(
-        platform=PLATFORM, code=payload.code, inviter=_user(payload.inviter), expires_at=payload.expires_at
+        platform=PLATFORM,
+        code=payload.code,
+        inviter=_user(payload.inviter),
+        expires_at=payload.expires_at,
     )
 
 

@@ -25,7 +25,6 @@ from invitekit import (
     TooManyServers,
     Unauthorized,
 )
-
 from invitekit_fake import _wire
 from invitekit_fake._clock import FakeClock
 
@@ -145,7 +144,9 @@ class FakeWorld:
         self._next_id += 1
         return f"{prefix}{self._next_id}"
 
-    def add_user(self, name: str, *, bot: bool = False, display_name: str | None = None) -> FakeUser:
+    def add_user(
+        self, name: str, *, bot: bool = False, display_name: str | None = None
+    ) -> FakeUser:
         """Create an account."""
         user = FakeUser(self._new_id("u"), name, display_name, bot)
         self.users[user.id] = user
@@ -235,7 +236,11 @@ class FakeWorld:
             InviteNotFound: No such invite, or it expired.
         """
         invite = self.invites.get(code)
-        if invite is not None and invite.expires_at is not None and self.clock() >= invite.expires_at:
+        if (
+            invite is not None
+            and invite.expires_at is not None
+            and self.clock() >= invite.expires_at
+        ):
             del self.invites[code]
             invite = None
         if invite is None:
@@ -259,7 +264,9 @@ class FakeWorld:
         """
         user = _require_user(user)
         if user.bot:
-            raise BotAccountRejected("bot accounts cannot accept invites", platform=_PLATFORM, code="IsBot")
+            raise BotAccountRejected(
+                "bot accounts cannot accept invites", platform=_PLATFORM, code="IsBot"
+            )
         if sum(user.id in server.members for server in self.servers.values()) >= self.server_limit:
             raise TooManyServers(
                 f"already in {self.server_limit} servers", platform=_PLATFORM, code="TooManyServers"
@@ -273,7 +280,9 @@ class FakeWorld:
             if user.id in server.banned:
                 raise Banned("you are banned from this server", platform=_PLATFORM, code="Banned")
             if user.id in server.members:
-                raise AlreadyMember("already in this server", platform=_PLATFORM, code="AlreadyInServer")
+                raise AlreadyMember(
+                    "already in this server", platform=_PLATFORM, code="AlreadyInServer"
+                )
             server.members[user.id] = user
             payload: _wire.JoinPayload = _wire.JoinServer(
                 code=code,
@@ -282,10 +291,14 @@ class FakeWorld:
             )
         else:
             if user.id in target.members:
-                raise AlreadyMember("already in this group", platform=_PLATFORM, code="AlreadyInGroup")
+                raise AlreadyMember(
+                    "already in this group", platform=_PLATFORM, code="AlreadyInGroup"
+                )
             if len(target.members) >= target.max_size:
                 raise GroupTooLarge(
-                    f"the group is full ({target.max_size})", platform=_PLATFORM, code="GroupTooLarge"
+                    f"the group is full ({target.max_size})",
+                    platform=_PLATFORM,
+                    code="GroupTooLarge",
                 )
             target.members[user.id] = user
             payload = _wire.JoinGroup(
@@ -346,7 +359,9 @@ class FakeWorld:
         )
         return _wire.ENCODER.encode(private_payload(invite))
 
-    def list(self, user: FakeUser | None, *, server_id: str | None, channel_id: str | None) -> bytes:
+    def list(
+        self, user: FakeUser | None, *, server_id: str | None, channel_id: str | None
+    ) -> bytes:
         """List the live invites of a server or one channel; managers only.
 
         Raises:
@@ -359,9 +374,9 @@ class FakeWorld:
             server = self.servers.get(server_id)
             if server is None:
                 raise NotFound("Unknown Server", platform=_PLATFORM, code="UnknownServer")
-            wanted: Callable[[FakeInvite], bool] = (
-                lambda invite: isinstance(invite.target, FakeChannel) and invite.target.server is server
-            )
+
+            def wanted(invite: FakeInvite) -> bool:
+                return isinstance(invite.target, FakeChannel) and invite.target.server is server
         else:
             assert channel_id is not None
             target = self._find_target(channel_id)
@@ -371,7 +386,9 @@ class FakeWorld:
             wanted = lambda invite: invite.target is target  # noqa: E731
         if user.id not in server.managers:
             raise MissingPermissions(
-                "you may not list this server's invites", platform=_PLATFORM, code="MissingPermission"
+                "you may not list this server's invites",
+                platform=_PLATFORM,
+                code="MissingPermission",
             )
         payloads = []
         for code in list(self.invites):

@@ -8,6 +8,14 @@ from __future__ import annotations
 
 from invitekit.adapter import Adapter
 from invitekit.capabilities import Capability
+from invitekit.client import (
+    CacheSettings,
+    ClientStats,
+    InviteCache,
+    InviteClient,
+    MemoryInviteCache,
+    Resolution,
+)
 from invitekit.decoding import decode_private_invite, decode_private_invites, decode_public_invite
 from invitekit.errors import (
     AdapterImportError,
@@ -76,8 +84,10 @@ __all__ = [
     "Banned",
     "BaseInvite",
     "BotAccountRejected",
+    "CacheSettings",
     "Capability",
     "ChannelType",
+    "ClientStats",
     "Conflict",
     "Forbidden",
     "GroupInvite",
@@ -85,7 +95,9 @@ __all__ = [
     "HTTPError",
     "InvalidArgument",
     "InvalidInviteLink",
+    "InviteCache",
     "InviteChannel",
+    "InviteClient",
     "InviteError",
     "InviteNotFound",
     "InviteRef",
@@ -97,6 +109,7 @@ __all__ = [
     "LinkForm",
     "LinkRules",
     "LinkScanner",
+    "MemoryInviteCache",
     "MissingPermissions",
     "NotFound",
     "PayloadError",
@@ -107,6 +120,7 @@ __all__ = [
     "PublicInvite",
     "PublicServerInvite",
     "RateLimited",
+    "Resolution",
     "ServerError",
     "ServerInvite",
     "TooManyServers",

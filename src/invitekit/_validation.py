@@ -50,7 +50,7 @@ def check_id(value: object, *, what: str, platform: str | None = None) -> str:
     return value
 
 
-def check_reason(reason: str | None, *, platform: str | None = None) -> str | None:
+def check_reason(reason: object, *, platform: str | None = None) -> str | None:
     """Return an audit-log ``reason`` unchanged if it fits in one header line.
 
     Raises:
@@ -65,7 +65,7 @@ def check_reason(reason: str | None, *, platform: str | None = None) -> str | No
     return reason
 
 
-def check_limit(value: int | None, *, what: str, platform: str | None = None) -> int | None:
+def check_limit(value: object, *, what: str, platform: str | None = None) -> int | None:
     """Return ``value`` if it is ``None`` (no limit) or a positive integer (not a bool).
 
     Raises:

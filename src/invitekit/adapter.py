@@ -218,7 +218,9 @@ class Adapter(abc.ABC):
             TransportError: The request did not complete.
         """
         if (server_id is None) == (channel_id is None):
-            raise InvalidArgument("give exactly one of server_id and channel_id", platform=self.platform)
+            raise InvalidArgument(
+                "give exactly one of server_id and channel_id", platform=self.platform
+            )
         if server_id is not None:
             self.require(Capability.LIST_SERVER_INVITES)
             check_id(server_id, what="server id", platform=self.platform)
@@ -228,7 +230,7 @@ class Adapter(abc.ABC):
         invites = await self._list_invites(server_id=server_id, channel_id=channel_id)
         return [self.bind(invite) for invite in invites]
 
-    async def close(self) -> None:
+    async def close(self) -> None:  # noqa: B027 - adapters without resources need no close
         """Release what the adapter holds (HTTP sessions). Safe to call twice."""
 
     async def __aenter__(self) -> Self:

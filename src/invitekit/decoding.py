@@ -21,6 +21,7 @@ from invitekit.models import PrivateInvite, PublicInvite
 from invitekit.registry import get_adapter_class
 
 __all__ = [
+    "as_raw",
     "decode_payload",
     "decode_private_invite",
     "decode_private_invites",
@@ -79,7 +80,9 @@ def payload_error(exc: msgspec.MsgspecError | PayloadError, *, platform: str) ->
     match = _PATH.search(text)
     path = match.group(1) if match else "$"
     message = text[: match.start()] if match else text
-    return PayloadError(f"malformed {platform} payload at {path}: {message}", platform=platform, path=path)
+    return PayloadError(
+        f"malformed {platform} payload at {path}: {message}", platform=platform, path=path
+    )
 
 
 def decode_payload(decoder: msgspec.json.Decoder[T], data: PayloadInput, *, platform: str) -> T:
@@ -174,7 +177,9 @@ def decode_tagged_list(
     for index, item in enumerate(items):
         try:
             decoded.append(
-                decode_tagged(decoder, item, platform=platform, unknown=unknown, tag_field=tag_field)
+                decode_tagged(
+                    decoder, item, platform=platform, unknown=unknown, tag_field=tag_field
+                )
             )
         except PayloadError as error:
             path = f"$[{index}]{error.path[1:]}"

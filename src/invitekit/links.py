@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -99,11 +100,13 @@ class LinkRules:
 
     def with_forms(self, *forms: LinkForm) -> LinkRules:
         """Return a copy that also accepts ``forms`` (self-hosted instances, for one)."""
-        return replace(self, forms=self.forms + tuple(f for f in forms if f not in self.forms))
+        combined = list(self.forms)
+        combined.extend(form for form in dict.fromkeys(forms) if form not in self.forms)
+        return replace(self, forms=tuple(combined))
 
     def code_in_path(self, form: LinkForm, path: str) -> str | None:
         """Return the code if ``path`` is ``form.prefix + code`` with an optional ``/``."""
-        if not path[: len(form.prefix)].lower() == form.prefix:
+        if path[: len(form.prefix)].lower() != form.prefix:
             return None
         code = path[len(form.prefix) :]
         if code.endswith("/"):
@@ -119,6 +122,19 @@ class LinkRules:
             if name == self.event_param and value.isascii() and value.isdigit():
                 return value
         return None
+
+
+def _continues(text: str, end: int) -> bool:
+    """Whether the link text goes on past ``end`` in a way that makes its code ambiguous.
+
+    A letter or digit (``discord.gg/abcé``) or an invisible format character (a
+    zero-width space splitting a code) right after the ASCII part means the visible code
+    is not the one the regex saw; punctuation and spaces are fine.
+    """
+    if end >= len(text):
+        return False
+    follower = text[end]
+    return follower.isalnum() or unicodedata.category(follower) == "Cf"
 
 
 def _normalise_host(authority: str) -> str | None:
@@ -157,13 +173,13 @@ class LinkScanner:
             # Start of text, whitespace or opening punctuation before the link: a host in
             # the middle of a word, path or query (evil.com/discord.gg/x) is no link.
             r"""(?<![^\s<(\[{"'`*_~|>])"""
-            r"(?i:https?://)?"
+            r"(?:(?i:https?)://)?"
             rf"(?i:{alternatives})"
             r"(?=/)"
-            # The rest of the URL: printable ASCII without delimiters prose wraps links in.
-            # Case-sensitive on purpose: under IGNORECASE the non-ASCII range would also
-            # exclude "s", "i" and "k" (they fold with "ſ", "ı" and the Kelvin sign).
-            r"""[^\s<>"'`()\[\]{}|\\^\x00-\x1f\x7f-\U0010ffff]*""",
+            # The rest of the URL: printable ASCII without the delimiters prose wraps links
+            # in. Case-insensitivity stays scoped to scheme and host: applied to this class
+            # it would let non-ASCII letters fold onto ASCII ones.
+            r"""[^\s<>"'`()\[\]{}|\\^\x00-\x1f\x7f-\U0010ffff]*"""
         )
 
     @property
@@ -239,6 +255,8 @@ class LinkScanner:
         found: list[InviteRef] = []
         seen: set[InviteRef] = set()
         for match in self._candidates.finditer(text):
+            if _continues(text, match.end()):
+                continue
             ref = self.match_url(match.group().rstrip(_TRAILING_PROSE))
             if ref is not None and ref not in seen:
                 seen.add(ref)

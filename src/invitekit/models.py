@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import msgspec
-from typing_extensions import TypeAlias
 
 from invitekit.errors import UnboundInvite
 
@@ -285,13 +284,13 @@ class JoinedGroup(msgspec.Struct, frozen=True, kw_only=True):
     details: PlatformDetails | None = None
 
 
-PublicInvite: TypeAlias = Union[
-    PublicServerInvite, PublicGroupInvite, PublicFriendInvite, UnknownPublicInvite
-]
+PublicInvite: TypeAlias = (
+    PublicServerInvite | PublicGroupInvite | PublicFriendInvite | UnknownPublicInvite
+)
 """Any invite as anyone resolving its code sees it."""
 
-PrivateInvite: TypeAlias = Union[ServerInvite, GroupInvite, UnknownPrivateInvite]
+PrivateInvite: TypeAlias = ServerInvite | GroupInvite | UnknownPrivateInvite
 """Any invite as the owner of its server or channel sees it."""
 
-JoinResult: TypeAlias = Union[JoinedServer, JoinedGroup]
+JoinResult: TypeAlias = JoinedServer | JoinedGroup
 """What ``accept`` returns."""

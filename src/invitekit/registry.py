@@ -7,7 +7,6 @@ run time. Nothing is imported until a platform is used.
 
 from __future__ import annotations
 
-import importlib
 import threading
 import warnings
 from importlib.metadata import EntryPoint, entry_points
@@ -85,14 +84,17 @@ def register_adapter(
         InvalidArgument: The name is taken (without ``replace``), missing, or does not
             match the class's ``platform``, or ``adapter`` is not an Adapter subclass.
     """
-    if isinstance(adapter, str):
+    candidate: object = adapter  # checked at run time: callers are not always typed
+    if isinstance(candidate, str):
         if platform is None:
             raise InvalidArgument("register_adapter needs platform= with an import path")
         name = platform
-    elif isinstance(adapter, type) and issubclass(adapter, Adapter):
-        name = adapter.platform
+    elif isinstance(candidate, type) and issubclass(candidate, Adapter):
+        name = candidate.platform
         if platform is not None and platform != name:
-            raise InvalidArgument(f"{adapter.__name__} declares platform {name!r}, not {platform!r}")
+            raise InvalidArgument(
+                f"{candidate.__name__} declares platform {name!r}, not {platform!r}"
+            )
     else:
         raise InvalidArgument(f"expected an Adapter subclass or an import path, got {adapter!r}")
     global _scanner
@@ -173,7 +175,9 @@ def get_adapter(platform: str, **options: Any) -> Adapter:
     try:
         return adapter_class(**options)
     except TypeError as exc:
-        raise InvalidArgument(f"cannot build the {platform} adapter: {exc}", platform=platform) from exc
+        raise InvalidArgument(
+            f"cannot build the {platform} adapter: {exc}", platform=platform
+        ) from exc
 
 
 def link_rules_for(platform: str) -> LinkRules:
@@ -205,12 +209,18 @@ def default_scanner() -> LinkScanner:
         return _scanner
 
 
-def _reset_for_tests() -> None:
-    """Forget everything loaded or registered, so discovery runs again."""
+def _snapshot() -> tuple[dict[str, type[Adapter]], dict[str, str], bool]:
+    with _lock:
+        return dict(_loaded), dict(_declared), _discovered
+
+
+def _restore(state: tuple[dict[str, type[Adapter]], dict[str, str], bool]) -> None:
     global _discovered, _scanner
     with _lock:
+        loaded, declared, discovered = state
         _loaded.clear()
+        _loaded.update(loaded)
         _declared.clear()
-        _discovered = False
+        _declared.update(declared)
+        _discovered = discovered
         _scanner = None
-        importlib.invalidate_caches()

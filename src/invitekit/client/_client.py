@@ -1,0 +1,289 @@
+"""``InviteClient``: many platforms behind one object, for bridge bots."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from typing_extensions import Self
+
+from invitekit.adapter import Adapter
+from invitekit.client._cache import CacheSettings
+from invitekit.client._coalesce import Coalescer
+from invitekit.client._stores import InviteCache, LookupKey, MemoryInviteCache
+from invitekit.errors import InvalidArgument, InviteError, InviteNotFound, UnknownPlatform
+from invitekit.links import LinkScanner
+from invitekit.models import JoinResult, PublicInvite
+from invitekit.refs import InviteRef
+from invitekit.registry import get_adapter
+
+__all__ = ["ClientStats", "InviteClient", "Resolution"]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The outcome for one link found by ``resolve_all``: an invite or the error for it."""
+
+    ref: InviteRef
+    invite: PublicInvite | None = None
+    error: InviteError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the link resolved to an invite."""
+        return self.invite is not None
+
+
+@dataclass
+class ClientStats:
+    """Counters of what the client did, for monitoring and tests."""
+
+    lookups: int = 0
+    """Calls to ``fetch_invite`` (``resolve_all`` makes one per link)."""
+    cache_hits: int = 0
+    """Lookups answered from the cache (found or not found)."""
+    coalesced: int = 0
+    """Lookups that joined a request already in flight."""
+    requests: int = 0
+    """Lookups that reached an adapter."""
+
+
+class InviteClient:
+    """Resolves, accepts and deletes invites across every platform it was given.
+
+    Args:
+        adapters: Adapter instances, or platform names built from the registry with
+            ``options[name]`` as their constructor options.
+        options: Per-platform constructor options for adapters given by name
+            (``{"discord": {"token": ...}, "stoat": {"api_base": ...}}``).
+        cache: How lookups are cached: ``CacheSettings`` for the in-memory cache, any
+            ``InviteCache`` (a shared one, say), or ``None`` for no cache.
+        max_concurrency: The most adapter calls in flight overall.
+        per_platform_concurrency: The most adapter calls in flight per platform.
+        clock: Monotonic seconds, for cache expiry (injectable for tests).
+
+    The client owns its adapters: leaving ``async with`` (or ``close()``) closes them.
+    Concurrent lookups of the same invite share one request; found invites and misses
+    are cached (misses for a shorter time); ``delete``/``revoke`` evict.
+
+    Raises:
+        InvalidArgument: Two adapters for one platform, no adapters, options for a
+            platform not given by name, or a concurrency limit below 1.
+        UnknownPlatform: A platform name is not registered.
+    """
+
+    def __init__(
+        self,
+        *adapters: Adapter | str,
+        options: Mapping[str, Mapping[str, Any]] | None = None,
+        cache: CacheSettings | InviteCache | None = CacheSettings(),  # noqa: B008 - frozen
+        max_concurrency: int = 64,
+        per_platform_concurrency: int = 16,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if not adapters:
+            raise InvalidArgument("InviteClient needs at least one adapter or platform name")
+        if max_concurrency < 1 or per_platform_concurrency < 1:
+            raise InvalidArgument("concurrency limits must be at least 1")
+        options = dict(options or {})
+        self._adapters: dict[str, Adapter] = {}
+        for given in adapters:
+            adapter = (
+                get_adapter(given, **options.pop(given, {})) if isinstance(given, str) else given
+            )
+            if adapter.platform in self._adapters:
+                raise InvalidArgument(
+                    f"two adapters for {adapter.platform!r}", platform=adapter.platform
+                )
+            self._adapters[adapter.platform] = adapter
+        if options:
+            raise InvalidArgument(f"options for platforms not given by name: {sorted(options)}")
+        self._scanner = LinkScanner(a.active_link_rules for a in self._adapters.values())
+        self._cache: InviteCache | None = (
+            MemoryInviteCache(cache, clock=clock) if isinstance(cache, CacheSettings) else cache
+        )
+        self._coalescer: Coalescer[PublicInvite] = Coalescer()
+        self._overall = asyncio.Semaphore(max_concurrency)
+        self._per_platform = {
+            p: asyncio.Semaphore(per_platform_concurrency) for p in self._adapters
+        }
+        self.stats = ClientStats()
+        self._closed = False
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Cancel requests in flight and close every adapter. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        self._coalescer.cancel_all()
+        closing = [adapter.close() for adapter in self._adapters.values()]
+        if self._cache is not None:
+            closing.append(self._cache.close())
+        await asyncio.gather(*closing)
+
+    # -- adapters and links -------------------------------------------------------------
+
+    @property
+    def platforms(self) -> list[str]:
+        """The platforms this client serves, in the order given."""
+        return list(self._adapters)
+
+    def adapter(self, platform: str) -> Adapter:
+        """Return the adapter for ``platform``.
+
+        Raises:
+            UnknownPlatform: The client has no adapter for it.
+        """
+        try:
+            return self._adapters[platform]
+        except KeyError:
+            raise UnknownPlatform(
+                f"this client has no {platform!r} adapter (it has {', '.join(self._adapters)})",
+                platform=platform,
+            ) from None
+
+    def find_invites(self, text: str) -> list[InviteRef]:
+        """Every invite link to this client's platforms in ``text``, in order, each once."""
+        return self._scanner.find(text)
+
+    def to_ref(self, target: str | InviteRef, *, platform: str | None = None) -> InviteRef:
+        """Turn a link, a bare code (with ``platform``) or an ``InviteRef`` into a ref.
+
+        Raises:
+            InvalidInviteLink: ``target`` is not an invite link of this client's platforms.
+            UnknownPlatform: The ref's platform is not one of this client's.
+        """
+        ref = (
+            target
+            if isinstance(target, InviteRef)
+            else self._scanner.parse(target, platform=platform)
+        )
+        self.adapter(ref.platform)
+        return ref
+
+    # -- lookups ------------------------------------------------------------------------
+
+    async def fetch_invite(
+        self,
+        target: str | InviteRef,
+        *,
+        platform: str | None = None,
+        with_counts: bool = True,
+    ) -> PublicInvite:
+        """Resolve a link, ``InviteRef`` or bare code (with ``platform``) to its public invite.
+
+        Served from the cache when fresh; shares the request of any identical lookup in
+        flight.
+
+        Raises:
+            InvalidInviteLink: ``target`` is not an invite of this client's platforms.
+            UnknownPlatform: The client has no adapter for the platform.
+            InviteNotFound: No such invite (possibly remembered from a recent lookup).
+            InviteError: Any other failure of the adapter (see ``Adapter.fetch_invite``).
+        """
+        ref = self.to_ref(target, platform=platform)
+        self.stats.lookups += 1
+        key = LookupKey(ref.platform, ref.code, ref.event_id, with_counts)
+        cached = await self._cache.get(key) if self._cache is not None else None
+        if isinstance(cached, InviteNotFound):
+            self.stats.cache_hits += 1
+            raise InviteNotFound(
+                cached.message, platform=cached.platform, status=cached.status, code=cached.code
+            )
+        if cached is not None:
+            self.stats.cache_hits += 1
+            return cached
+        if key in self._coalescer:
+            self.stats.coalesced += 1
+        return await self._coalescer.run(key, lambda: self._load(ref, key))
+
+    async def _load(self, ref: InviteRef, key: LookupKey) -> PublicInvite:
+        adapter = self._adapters[ref.platform]
+        async with self._overall, self._per_platform[ref.platform]:
+            self.stats.requests += 1
+            try:
+                invite = await adapter.fetch_invite(
+                    ref.code, with_counts=key.with_counts, event_id=ref.event_id
+                )
+            except InviteNotFound as missing:
+                if self._cache is not None:
+                    await self._cache.put(key, missing)
+                raise
+        if self._cache is not None:
+            await self._cache.put(key, invite)
+        return invite
+
+    async def resolve_all(self, text: str, *, with_counts: bool = True) -> list[Resolution]:
+        """Find every invite link in ``text`` and resolve them concurrently.
+
+        Returns one ``Resolution`` per link, in order of appearance; a link that fails
+        carries its typed error and costs none of the others their result.
+        """
+        refs = self.find_invites(text)
+
+        async def resolve(ref: InviteRef) -> Resolution:
+            try:
+                return Resolution(ref, invite=await self.fetch_invite(ref, with_counts=with_counts))
+            except InviteError as error:
+                return Resolution(ref, error=error)
+
+        return list(await asyncio.gather(*(resolve(ref) for ref in refs)))
+
+    # -- verbs --------------------------------------------------------------------------
+
+    async def accept(self, target: str | InviteRef, *, platform: str | None = None) -> JoinResult:
+        """Join through an invite, with the adapter of its platform.
+
+        Raises:
+            InvalidInviteLink, UnknownPlatform: As for ``fetch_invite``.
+            InviteError: What the adapter's ``accept`` raises.
+        """
+        ref = self.to_ref(target, platform=platform)
+        joined = await self._adapters[ref.platform].accept(ref.code)
+        await self.invalidate(ref)  # its use count (and maybe its existence) changed
+        return joined
+
+    async def delete(
+        self, target: str | InviteRef, *, platform: str | None = None, reason: str | None = None
+    ) -> None:
+        """Delete an invite with the adapter of its platform, and forget it.
+
+        Raises:
+            InvalidInviteLink, UnknownPlatform: As for ``fetch_invite``.
+            InviteError: What the adapter's ``delete`` raises.
+        """
+        ref = self.to_ref(target, platform=platform)
+        try:
+            await self._adapters[ref.platform].delete(ref.code, reason=reason)
+        finally:
+            await self.invalidate(ref)
+
+    async def revoke(
+        self, target: str | InviteRef, *, platform: str | None = None, reason: str | None = None
+    ) -> None:
+        """Revoke an invite: the same as ``delete``."""
+        await self.delete(target, platform=platform, reason=reason)
+
+    async def invalidate(self, target: str | InviteRef, *, platform: str | None = None) -> None:
+        """Forget what the cache knows of one invite.
+
+        Raises:
+            InvalidInviteLink, UnknownPlatform: As for ``fetch_invite``.
+        """
+        ref = self.to_ref(target, platform=platform)
+        if self._cache is not None:
+            await self._cache.evict(ref.platform, ref.code)
+
+    def __repr__(self) -> str:
+        return f"<InviteClient platforms={self.platforms}>"

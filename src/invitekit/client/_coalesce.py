@@ -1,0 +1,51 @@
+"""One in-flight request per key, shared by every caller that asks meanwhile."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Coalescer(Generic[T]):
+    """Runs ``load(key)`` once per key at a time; concurrent callers share its outcome.
+
+    Each caller waits through ``asyncio.shield``: cancelling one caller leaves the
+    request and every other caller alone. Exceptions reach each caller as a copy, so one
+    failure is not re-raised (and its traceback grown) once per waiter.
+    """
+
+    def __init__(self) -> None:
+        self._inflight: dict[Hashable, asyncio.Task[T]] = {}
+
+    async def run(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+        """Return the outcome of the in-flight ``load`` for ``key``, starting one if none."""
+        task = self._inflight.get(key)
+        if task is None:
+            task = asyncio.ensure_future(load())
+            self._inflight[key] = task
+            task.add_done_callback(lambda done: self._finished(key, done))
+        try:
+            return await asyncio.shield(task)
+        except Exception as error:
+            raise copy.copy(error) from error
+
+    def _finished(self, key: Hashable, task: asyncio.Task[T]) -> None:
+        if self._inflight.get(key) is task:
+            del self._inflight[key]
+        if not task.cancelled():
+            task.exception()  # retrieved here, so no "never retrieved" warning if all left
+
+    def cancel_all(self) -> None:
+        """Cancel every request in flight (used when the client closes)."""
+        for task in list(self._inflight.values()):
+            task.cancel()
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._inflight
+
+    def __len__(self) -> int:
+        return len(self._inflight)

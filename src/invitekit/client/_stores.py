@@ -1,0 +1,85 @@
+"""Where the client keeps what it learnt: the ``InviteCache`` protocol and its in-memory default.
+
+A cache is consulted before every lookup and told about every outcome. Implementations
+decide how long each outcome lives (found invites longer than misses). The in-memory
+``MemoryInviteCache`` is the default; a shared one (Redis, say) lets several processes
+act as one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Hashable
+from typing import NamedTuple, Protocol, runtime_checkable
+
+from invitekit.client._cache import CacheSettings, TTLCache
+from invitekit.errors import InviteNotFound
+from invitekit.models import PublicInvite
+
+__all__ = ["InviteCache", "LookupKey", "MemoryInviteCache"]
+
+
+class LookupKey(NamedTuple):
+    """What identifies one lookup: the invite and the view of it that was asked for."""
+
+    platform: str
+    code: str
+    event_id: str | None
+    with_counts: bool
+
+
+@runtime_checkable
+class InviteCache(Protocol):
+    """The client's cache of lookup outcomes."""
+
+    async def get(self, key: LookupKey) -> PublicInvite | InviteNotFound | None:
+        """Return the live outcome stored for ``key``, or ``None``."""
+
+    async def put(self, key: LookupKey, outcome: PublicInvite | InviteNotFound) -> None:
+        """Remember ``outcome`` for as long as this cache keeps that kind of outcome."""
+
+    async def evict(self, platform: str, code: str) -> None:
+        """Forget every outcome stored for the invite ``code`` on ``platform``."""
+
+    async def close(self) -> None:
+        """Release what the cache holds (connections); the client calls it on close."""
+
+
+class MemoryInviteCache:
+    """An in-process, bounded LRU ``InviteCache`` with separate lifetimes for misses.
+
+    Args:
+        settings: Lifetimes and size.
+        clock: Monotonic seconds (injectable for tests).
+    """
+
+    def __init__(
+        self,
+        settings: CacheSettings | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.settings = settings or CacheSettings()
+        self._entries: TTLCache[PublicInvite | InviteNotFound] = TTLCache(
+            self.settings.max_size, clock
+        )
+
+    async def get(self, key: LookupKey) -> PublicInvite | InviteNotFound | None:
+        return self._entries.get(key)
+
+    async def put(self, key: LookupKey, outcome: PublicInvite | InviteNotFound) -> None:
+        missing = isinstance(outcome, InviteNotFound)
+        ttl = self.settings.not_found_ttl if missing else self.settings.ttl
+        self._entries.put(key, outcome, ttl)
+
+    async def evict(self, platform: str, code: str) -> None:
+        def same_invite(key: Hashable) -> bool:
+            return isinstance(key, LookupKey) and (key.platform, key.code) == (platform, code)
+
+        self._entries.discard_where(same_invite)
+
+    async def close(self) -> None:
+        self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)

@@ -1,0 +1,133 @@
+"""``invitekit resolve``: inputs, outputs and exit codes (fake platform; emulators elsewhere)."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from invitekit._cli_resolve import (
+    EXIT_NO_LINKS,
+    EXIT_SOME_FAILED,
+    EXIT_USAGE,
+    describe,
+    parse_api_bases,
+    print_table,
+)
+from invitekit.cli import main
+from invitekit.client import Resolution
+from invitekit_fake import FakeAdapter, FakeWorld
+
+
+def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "invitekit", "resolve", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_dead_links_are_reported_per_link_with_exit_3() -> None:
+    result = run("hi fake.invitekit.test/abc and fake.invitekit.test/def")
+    assert result.returncode == EXIT_SOME_FAILED
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["PLATFORM", "CODE", "KIND", "NAME", "CHANNEL", "MEMBERS", "EXPIRES"]
+    assert [line.split()[:3] for line in lines[1:]] == [
+        ["fake", "abc", "error"],
+        ["fake", "def", "error"],
+    ]
+    assert "InviteNotFound" in lines[1]
+
+
+def test_json_lines_from_stdin() -> None:
+    result = run("--json", stdin="one fake.invitekit.test/abc\ntwo fake.invitekit.test/abc\n")
+    assert result.returncode == EXIT_SOME_FAILED
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record == {
+        "platform": "fake",
+        "code": "abc",
+        "url": "https://fake.invitekit.test/abc",
+        "ok": False,
+        "error": "InviteNotFound",
+        "message": "Unknown Invite",
+        "status": 404,
+        "error_code": "UnknownInvite",
+    }
+
+
+def test_file_input(tmp_path: Path) -> None:
+    path = tmp_path / "messages.txt"
+    path.write_text("nothing here\nbut fake.invitekit.test/xyz here\n", encoding="utf-8")
+    result = run("--json", "--file", str(path))
+    assert [json.loads(line)["code"] for line in result.stdout.splitlines()] == ["xyz"]
+
+
+def test_no_links_exit_1() -> None:
+    result = run("no links, only evil.com/fake.invitekit.test/abc")
+    assert result.returncode == EXIT_NO_LINKS
+    assert "no invite links" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--api-base", "nonsense", "x"],
+        ["--api-base", "nowhere=http://127.0.0.1:1", "x"],
+        ["--file", "/no/such/file"],
+    ],
+)
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    result = run(*args)
+    assert result.returncode == EXIT_USAGE
+    assert result.stderr.startswith("invitekit:")
+
+
+def test_parse_api_bases() -> None:
+    assert parse_api_bases(["stoat=https://chat.example.org/api", "a=b=c"]) == {
+        "stoat": "https://chat.example.org/api",
+        "a": "b=c",
+    }
+    for bad in ("x", "=y", "x="):
+        with pytest.raises(ValueError, match="PLATFORM=URL"):
+            parse_api_bases([bad])
+
+
+async def test_describe_and_table_for_a_live_invite() -> None:
+    world = FakeWorld()
+    owner = world.add_user("owner")
+    server = world.add_server("Bridge Crew", owner=owner)
+    invite = world.add_invite(server.channel("general"), max_age=60)
+    fetched = await FakeAdapter(world).fetch_invite(invite.code)
+    record = describe(fetched)
+    assert record == {
+        "kind": "server",
+        "name": "Bridge Crew",
+        "channel": "general",
+        "members": 1,
+        "expires_at": "2026-01-01T00:01:00+00:00",
+    }
+    out = io.StringIO()
+    print_table([Resolution(fetched.ref, invite=fetched)], out)
+    row = out.getvalue().splitlines()[1]
+    assert row.split() == [
+        "fake",
+        invite.code,
+        "server",
+        "Bridge",
+        "Crew",
+        "general",
+        "1",
+        "2026-01-01T00:01:00+00:00",
+    ]
+
+
+def test_main_dispatches_resolve(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["resolve", "fake.invitekit.test/abc"]) == EXIT_SOME_FAILED
+    assert "InviteNotFound" in capsys.readouterr().out
