@@ -20,7 +20,6 @@ from invitekit import (
 )
 from invitekit.decoding import decode_payload, decode_tagged, decode_tagged_list
 from invitekit.http import Credential, HTTPTransport, Response, RetryPolicy, Route, Secret
-
 from invitekit_stoat import _convert, _wire
 from invitekit_stoat._details import DEFAULT_CDN_BASE
 from invitekit_stoat._errors import error_from_response
@@ -116,7 +115,8 @@ class StoatAdapter(Adapter):
             except (TypeError, ValueError) as exc:
                 raise InvalidArgument(f"invalid token: {exc}", platform=self.platform) from None
             credential = Credential("X-Bot-Token" if bot else "X-Session-Token", secret)
-        if not isinstance(cdn_base, str) or not cdn_base.startswith(("http://", "https://")):
+        cdn: object = cdn_base  # callers without type checking pass anything
+        if not isinstance(cdn, str) or not cdn.startswith(("http://", "https://")):
             raise InvalidArgument(f"cdn_base must be http(s): {cdn_base!r}", platform=self.platform)
         try:
             retry = RetryPolicy(max_retries=max_retries)

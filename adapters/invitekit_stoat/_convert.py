@@ -22,7 +22,6 @@ from invitekit import (
     UnknownPrivateInvite,
     UnknownPublicInvite,
 )
-
 from invitekit_stoat import _wire
 from invitekit_stoat._details import (
     DEFAULT_CDN_BASE,
@@ -48,7 +47,9 @@ def _url(file: StoatFile | None, cdn_base: str) -> str | None:
     return None if file is None else file.url(cdn_base)
 
 
-def public_invite(payload: _wire.PublicPayload, *, cdn_base: str = DEFAULT_CDN_BASE) -> PublicInvite:
+def public_invite(
+    payload: _wire.PublicPayload, *, cdn_base: str = DEFAULT_CDN_BASE
+) -> PublicInvite:
     """Convert a decoded ``InviteResponse``."""
     inviter = InviteUser(name=payload.user_name, avatar_url=_url(payload.user_avatar, cdn_base))
     if isinstance(payload, _wire.PublicServer):

@@ -7,10 +7,9 @@ CDN link the core models carry as ``icon_url``/``avatar_url``.
 from __future__ import annotations
 
 import enum
-from typing import Union
+from typing import TypeAlias
 
 import msgspec
-from typing_extensions import TypeAlias
 
 from invitekit import PlatformDetails
 
@@ -75,13 +74,13 @@ class StoatAudioMetadata(msgspec.Struct, tag_field="type", tag="Audio", frozen=T
     """Metadata of an audio file."""
 
 
-StoatFileMetadata: TypeAlias = Union[
-    StoatGenericFileMetadata,
-    StoatTextMetadata,
-    StoatImageMetadata,
-    StoatVideoMetadata,
-    StoatAudioMetadata,
-]
+StoatFileMetadata: TypeAlias = (
+    StoatGenericFileMetadata
+    | StoatTextMetadata
+    | StoatImageMetadata
+    | StoatVideoMetadata
+    | StoatAudioMetadata
+)
 """The ``metadata`` of a ``StoatFile``, tagged on ``type``."""
 
 

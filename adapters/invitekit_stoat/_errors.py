@@ -29,7 +29,6 @@ from invitekit import (
     Unauthorized,
 )
 from invitekit.errors import error_for_status
-
 from invitekit_stoat import _wire
 
 __all__ = [
@@ -43,7 +42,7 @@ PLATFORM = _wire.PLATFORM
 
 
 class StoatMissingPermission(MissingPermissions):
-    """403 ``MissingPermission``; ``permission`` names it (``"InviteOthers"``, ``"ManageServer"``)."""
+    """403 ``MissingPermission``; ``permission`` names the permission (``"ManageServer"``)."""
 
     def __init__(self, message: str, *, permission: str | None, status: int = 403) -> None:
         super().__init__(message, platform=PLATFORM, status=status, code="MissingPermission")

@@ -6,7 +6,6 @@ import string
 from collections.abc import Iterable
 
 from invitekit import InvalidArgument, LinkForm, LinkRules
-
 from invitekit_stoat._wire import PLATFORM
 
 __all__ = ["STOAT_LINK_RULES", "instance_forms"]

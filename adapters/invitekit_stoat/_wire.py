@@ -7,10 +7,9 @@ Only the keys the conversion reads are declared.
 
 from __future__ import annotations
 
-from typing import Union
+from typing import TypeAlias
 
 import msgspec
-from typing_extensions import TypeAlias
 
 from invitekit_stoat._details import StoatFile
 
@@ -44,7 +43,7 @@ class PublicGroup(msgspec.Struct, tag_field="type", tag="Group", kw_only=True):
     user_avatar: StoatFile | None = None
 
 
-PublicPayload: TypeAlias = Union[PublicServer, PublicGroup]
+PublicPayload: TypeAlias = PublicServer | PublicGroup
 
 
 # -- GET /servers/{id}/invites, POST /channels/{id}/invites: Invite -----------------------
@@ -63,7 +62,7 @@ class PrivateGroup(msgspec.Struct, tag_field="type", tag="Group", kw_only=True):
     channel: str
 
 
-PrivatePayload: TypeAlias = Union[PrivateServer, PrivateGroup]
+PrivatePayload: TypeAlias = PrivateServer | PrivateGroup
 
 
 # -- POST /invites/{code}: InviteJoinResponse ------------------------------------------
@@ -130,7 +129,7 @@ class JoinGroup(msgspec.Struct, tag_field="type", tag="Group", kw_only=True):
     users: tuple[User, ...]
 
 
-JoinPayload: TypeAlias = Union[JoinServer, JoinGroup]
+JoinPayload: TypeAlias = JoinServer | JoinGroup
 
 
 # -- error bodies ------------------------------------------------------------------------

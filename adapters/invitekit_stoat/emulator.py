@@ -56,10 +56,16 @@ _DEFAULT_SERVER_PERMISSIONS = frozenset({"InviteOthers"})
 _ENCODER = msgspec.json.Encoder()
 
 _ROCKET_REASONS = {
-    400: ("Bad Request", "The request could not be understood by the server due to malformed syntax."),
+    400: (
+        "Bad Request",
+        "The request could not be understood by the server due to malformed syntax.",
+    ),
     401: ("Unauthorized", "The request requires user authentication."),
     404: ("Not Found", "The requested resource could not be found."),
-    500: ("Internal Server Error", "The server encountered an internal error while processing this request."),
+    500: (
+        "Internal Server Error",
+        "The server encountered an internal error while processing this request.",
+    ),
 }
 
 
@@ -103,7 +109,7 @@ class EmulatedUser:
 
 @dataclass(eq=False)
 class EmulatedChannel:
-    """A channel: ``TextChannel`` (of a server), ``Group``, ``DirectMessage`` or ``SavedMessages``."""
+    """A channel: a server's ``TextChannel``, a ``Group`` or a ``DirectMessage``."""
 
     id: str
     kind: str
@@ -210,7 +216,7 @@ class StoatEmulator:
         self,
         *,
         group_size: int = 100,
-        rate_limits: RateLimitConfig | None = RateLimitConfig(),  # noqa: B008 - immutable
+        rate_limits: RateLimitConfig | None = RateLimitConfig(),
         base_path: str = "",
         clock: Callable[[], float] = time.monotonic,
         seed: int = 0,
@@ -550,9 +556,7 @@ class StoatEmulator:
         return user
 
     @staticmethod
-    def _json(
-        status: int, data: Any, *, headers: Mapping[str, str] | None = None
-    ) -> web.Response:
+    def _json(status: int, data: Any, *, headers: Mapping[str, str] | None = None) -> web.Response:
         return web.Response(
             status=status,
             body=_ENCODER.encode(data),
@@ -755,7 +759,9 @@ class StoatEmulator:
     def _audit_reason(self, request: web.Request) -> str | None:
         reason = request.headers.get("X-Audit-Log-Reason")
         if reason is not None and len(reason.encode()) > _AUDIT_REASON_LIMIT:
-            raise self._error(400, "HeaderTooLarge", "crates/delta/src/util/audit_log_reason.rs:21:17")
+            raise self._error(
+                400, "HeaderTooLarge", "crates/delta/src/util/audit_log_reason.rs:21:17"
+            )
         return reason
 
     async def _delete_invite(self, request: web.Request) -> web.Response:

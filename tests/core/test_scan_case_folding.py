@@ -14,8 +14,10 @@ RULES = LinkRules(
 
 
 def test_find_keeps_letters_that_fold_with_non_ascii() -> None:
-    # "s", "i" and "k" case-fold with "ſ", "ı" and the Kelvin sign; a case-insensitive
+    # "s", "i" and "k" case-fold with U+017F, U+0131 and the Kelvin sign; a case-insensitive
     # scan that excludes non-ASCII characters used to cut codes at them.
     scanner = LinkScanner([RULES])
     for code in ("Testers", "kiss", "SIK", string.ascii_letters):
-        assert scanner.find(f"see HTTPS://Fake.Invitekit.Test/{code} now") == [InviteRef("fake", code)]
+        assert scanner.find(f"see HTTPS://Fake.Invitekit.Test/{code} now") == [
+            InviteRef("fake", code)
+        ]

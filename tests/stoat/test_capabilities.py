@@ -53,8 +53,12 @@ VERBS: dict[Capability, Verb] = {
     Capability.ACCEPT: lambda a: a.accept("w2PDnFm6"),
     Capability.DELETE: lambda a: a.delete("w2PDnFm6", reason="x"),
     Capability.CREATE: lambda a: a.create_invite("01JQ0000000000000000000001"),
-    Capability.LIST_SERVER_INVITES: lambda a: a.list_invites(server_id="01JQ0000000000000000000001"),
-    Capability.LIST_CHANNEL_INVITES: lambda a: a.list_invites(channel_id="01JQ0000000000000000000001"),
+    Capability.LIST_SERVER_INVITES: lambda a: a.list_invites(
+        server_id="01JQ0000000000000000000001"
+    ),
+    Capability.LIST_CHANNEL_INVITES: lambda a: a.list_invites(
+        channel_id="01JQ0000000000000000000001"
+    ),
 }
 
 
@@ -72,7 +76,9 @@ def test_every_account_kind_misses_something() -> None:
 
 
 @pytest.mark.parametrize(("kind", "capability"), MISSING)
-async def test_missing_capabilities_raise_before_io(kind: str, capability: Capability, dead_base: str) -> None:
+async def test_missing_capabilities_raise_before_io(
+    kind: str, capability: Capability, dead_base: str
+) -> None:
     async with build(kind, dead_base) as adapter:
         with pytest.raises(UnsupportedOperation) as caught:
             await VERBS[capability](adapter)
@@ -96,7 +102,9 @@ def test_get_adapter_passes_options() -> None:
     assert adapter.api_base == "https://chat.example.org/api"
     assert adapter.supports(Capability.ACCEPT)
     assert "abc" not in repr(adapter)
-    assert get_adapter("stoat").api_base == "https://api.stoat.chat"
+    default = get_adapter("stoat")
+    assert isinstance(default, StoatAdapter)
+    assert default.api_base == "https://api.stoat.chat"
 
 
 @pytest.mark.parametrize(

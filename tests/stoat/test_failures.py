@@ -21,7 +21,9 @@ from invitekit_stoat.emulator import StoatEmulator
 from tests.http._support import ManualTime
 from tests.stoat.conftest import Connect, Scene
 
-CLOUDFLARE_403 = "<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head></html>"
+CLOUDFLARE_403 = (
+    "<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head></html>"
+)
 
 
 async def test_a_bad_gateway_on_a_lookup_is_retried(
@@ -54,8 +56,15 @@ async def test_retries_are_bounded(stoat: StoatEmulator, scene: Scene, connect: 
     assert len(stoat.requests) == 3
 
 
-async def test_a_database_error_keeps_its_type(stoat: StoatEmulator, scene: Scene, connect: Connect) -> None:
-    body = {"type": "DatabaseError", "operation": "find_one", "collection": "channel_invites", "location": "x"}
+async def test_a_database_error_keeps_its_type(
+    stoat: StoatEmulator, scene: Scene, connect: Connect
+) -> None:
+    body = {
+        "type": "DatabaseError",
+        "operation": "find_one",
+        "collection": "channel_invites",
+        "location": "x",
+    }
     for _ in range(2):
         stoat.fail_next(500, body)
     with pytest.raises(ServerError) as caught:
@@ -88,7 +97,9 @@ async def test_an_unknown_invite_type_is_kept(stoat: StoatEmulator, connect: Con
     assert invite.url == "https://stt.gg/EvEnT123"
 
 
-async def test_rocket_html_when_json_is_not_asked_for(stoat: StoatEmulator, api_base: str, scene: Scene) -> None:
+async def test_rocket_html_when_json_is_not_asked_for(
+    stoat: StoatEmulator, api_base: str, scene: Scene
+) -> None:
     # Rocket's default catcher answers HTML unless Accept prefers JSON; either way a 401
     # is Unauthorized. The adapter asks for JSON, so the emulator is made to answer HTML.
     stoat.fail_next(401, "<!DOCTYPE html><html><body><h1>401: Unauthorized</h1></body></html>")

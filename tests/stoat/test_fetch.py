@@ -26,13 +26,18 @@ async def test_server_invite(stoat: StoatEmulator, scene: Scene, connect: Connec
     assert invite.server.id == scene.devs.id
     assert invite.server.name == "Stoat Devs"
     assert scene.devs.icon is not None
-    assert invite.server.icon_url == f"https://cdn.stoatusercontent.com/icons/{scene.devs.icon['_id']}"
+    assert (
+        invite.server.icon_url == f"https://cdn.stoatusercontent.com/icons/{scene.devs.icon['_id']}"
+    )
     assert invite.channel is not None
     assert (invite.channel.id, invite.channel.name) == (scene.general.id, "general")
     assert invite.inviter is not None
     assert invite.inviter.name == "alice"  # the username, not the display name
     assert scene.alice.avatar is not None
-    assert invite.inviter.avatar_url == f"https://cdn.stoatusercontent.com/avatars/{scene.alice.avatar['_id']}"
+    assert (
+        invite.inviter.avatar_url
+        == f"https://cdn.stoatusercontent.com/avatars/{scene.alice.avatar['_id']}"
+    )
     assert invite.member_count == 3
     details = invite.details
     assert isinstance(details, StoatInviteDetails)
@@ -60,7 +65,9 @@ async def test_group_invite(scene: Scene, connect: Connect) -> None:
     assert invite.details == StoatInviteDetails(user_avatar=invite.details.user_avatar)  # type: ignore[union-attr]
 
 
-async def test_flagless_server_has_no_flags(stoat: StoatEmulator, scene: Scene, connect: Connect) -> None:
+async def test_flagless_server_has_no_flags(
+    stoat: StoatEmulator, scene: Scene, connect: Connect
+) -> None:
     plain = stoat.add_server("Plain", owner=scene.bob)
     invite = stoat.add_invite(plain.channels[0], creator=scene.bob)
     fetched = await connect().fetch_invite(invite.code)
@@ -76,10 +83,15 @@ async def test_cdn_base_is_configurable(scene: Scene, connect: Connect) -> None:
     invite = await adapter.fetch_invite(scene.server_invite.code)
     assert isinstance(invite, PublicServerInvite)
     assert scene.devs.banner is not None
-    assert invite.server.banner_url == f"https://files.example.org/autumn/banners/{scene.devs.banner['_id']}"
+    assert (
+        invite.server.banner_url
+        == f"https://files.example.org/autumn/banners/{scene.devs.banner['_id']}"
+    )
 
 
-async def test_vanity_codes_are_case_sensitive(stoat: StoatEmulator, scene: Scene, connect: Connect) -> None:
+async def test_vanity_codes_are_case_sensitive(
+    stoat: StoatEmulator, scene: Scene, connect: Connect
+) -> None:
     stoat.add_invite(scene.general, creator=scene.alice, code="Testers")
     adapter = connect()
     assert (await adapter.fetch_invite("Testers")).code == "Testers"
@@ -102,17 +114,25 @@ async def test_discoverable_server_id_works_as_a_code(
 async def test_unknown_code(stoat: StoatEmulator, connect: Connect) -> None:
     with pytest.raises(InviteNotFound) as caught:
         await connect().fetch_invite("nOtThErE")
-    assert (caught.value.status, caught.value.code, caught.value.platform) == (404, "NotFound", "stoat")
+    assert (caught.value.status, caught.value.code, caught.value.platform) == (
+        404,
+        "NotFound",
+        "stoat",
+    )
 
 
-async def test_a_token_is_sent_but_not_needed(stoat: StoatEmulator, scene: Scene, connect: Connect) -> None:
+async def test_a_token_is_sent_but_not_needed(
+    stoat: StoatEmulator, scene: Scene, connect: Connect
+) -> None:
     invite = await connect(scene.robot).fetch_invite(scene.server_invite.code)
     assert invite.code == scene.server_invite.code
     assert stoat.requests[-1].auth == "bot"
 
 
 @pytest.mark.parametrize("code", ["a/b", "..", "x?y", "x#y", "x%2F", "x y", ""])
-async def test_codes_are_checked_before_any_request(stoat: StoatEmulator, connect: Connect, code: str) -> None:
+async def test_codes_are_checked_before_any_request(
+    stoat: StoatEmulator, connect: Connect, code: str
+) -> None:
     with pytest.raises(InvalidInviteLink):
         await connect().fetch_invite(code)
     assert stoat.requests == []
@@ -124,7 +144,9 @@ async def test_events_are_unsupported(stoat: StoatEmulator, scene: Scene, connec
     assert stoat.requests == []
 
 
-async def test_wrong_api_base_is_not_an_invite_not_found(api_base: str, scene: Scene, connect: Connect) -> None:
+async def test_wrong_api_base_is_not_an_invite_not_found(
+    api_base: str, scene: Scene, connect: Connect
+) -> None:
     adapter = connect(api_base=api_base + "/v9")
     with pytest.raises(NotFound) as caught:
         await adapter.fetch_invite(scene.server_invite.code)

@@ -60,7 +60,9 @@ async def test_join_a_server(stoat: StoatEmulator, scene: Scene, connect: Connec
     assert (request.method, request.auth, request.user_id) == ("POST", "session", scene.bob.id)
 
 
-async def test_voice_channels_are_voice(stoat: StoatEmulator, scene: Scene, connect: Connect) -> None:
+async def test_voice_channels_are_voice(
+    stoat: StoatEmulator, scene: Scene, connect: Connect
+) -> None:
     stoat.add_channel(scene.devs, "lounge", voice=True)
     joined = await connect(scene.bob).accept(scene.server_invite.code)
     assert isinstance(joined, JoinedServer)
@@ -89,7 +91,9 @@ async def test_accept_through_a_fetched_invite(scene: Scene, connect: Connect) -
     assert isinstance(joined, JoinedServer)
 
 
-async def test_discoverable_server_id_joins(stoat: StoatEmulator, scene: Scene, connect: Connect) -> None:
+async def test_discoverable_server_id_joins(
+    stoat: StoatEmulator, scene: Scene, connect: Connect
+) -> None:
     public = stoat.add_server("Open", owner=scene.alice, discoverable=True)
     joined = await connect(scene.bob).accept(public.id)
     assert isinstance(joined, JoinedServer)
@@ -160,7 +164,9 @@ async def test_the_server_limit_is_checked_for_groups_and_before_the_code(
         await adapter.accept("nOtThErE")
 
 
-async def test_the_limit_itself_may_be_reached(stoat: StoatEmulator, scene: Scene, connect: Connect) -> None:
+async def test_the_limit_itself_may_be_reached(
+    stoat: StoatEmulator, scene: Scene, connect: Connect
+) -> None:
     dave = stoat.add_user("dave", server_limit=1)
     stoat.add_server("one", owner=dave)
     assert isinstance(await connect(dave).accept(scene.server_invite.code), JoinedServer)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from invitekit import InvalidArgument, InvalidInviteLink, InviteRef, LinkScanner, find_invites, parse_invite
+from invitekit import (
+    InvalidArgument,
+    InvalidInviteLink,
+    InviteRef,
+    LinkScanner,
+    find_invites,
+    parse_invite,
+)
 from invitekit_stoat import STOAT_LINK_RULES, StoatAdapter, instance_forms
 
 CODE = "w2PDnFm6"
@@ -134,7 +141,15 @@ def test_self_hosted_hosts_are_per_instance() -> None:
 
 
 @pytest.mark.parametrize(
-    "host", ["chat.example.org:8443", "chat.example.org/path", "ftp://chat.example.org", "", "a..b", "user@host.org"]
+    "host",
+    [
+        "chat.example.org:8443",
+        "chat.example.org/path",
+        "ftp://chat.example.org",
+        "",
+        "a..b",
+        "user@host.org",
+    ],
 )
 def test_bad_link_hosts_are_refused(host: str) -> None:
     with pytest.raises(InvalidArgument):
@@ -145,7 +160,12 @@ def test_idna_link_hosts() -> None:
     (form,) = instance_forms(["chät.example.org"])
     assert form.host == "xn--cht-rla.example.org"
     adapter = StoatAdapter(link_hosts=["chät.example.org"])
-    assert parse_with(LinkScanner([adapter.active_link_rules]), f"https://CHÄT.example.org/invite/{CODE}") == CODE
+    assert (
+        parse_with(
+            LinkScanner([adapter.active_link_rules]), f"https://CHÄT.example.org/invite/{CODE}"
+        )
+        == CODE
+    )
 
 
 def test_canonical_link() -> None:
