@@ -72,10 +72,17 @@ def decode_private_invites(platform: str, data: PayloadInput) -> list[PrivateInv
     return get_adapter_class(platform).decode_private_invites(data)
 
 
-def payload_error(exc: msgspec.MsgspecError | PayloadError, *, platform: str) -> PayloadError:
+def payload_error(
+    exc: msgspec.MsgspecError | UnicodeDecodeError | PayloadError, *, platform: str
+) -> PayloadError:
     """Return a ``PayloadError`` for a msgspec failure, with the JSON path it names."""
     if isinstance(exc, PayloadError):
         return exc
+    if isinstance(exc, UnicodeDecodeError):
+        return PayloadError(
+            f"malformed {platform} payload at $: invalid UTF-8 ({exc.reason} at byte {exc.start})",
+            platform=platform,
+        )
     text = str(exc)
     match = _PATH.search(text)
     path = match.group(1) if match else "$"
@@ -98,7 +105,8 @@ def decode_payload(decoder: msgspec.json.Decoder[T], data: PayloadInput, *, plat
         if isinstance(data, _JSON_TEXT):
             return decoder.decode(data)
         return msgspec.convert(data, decoder.type, strict=True)
-    except msgspec.MsgspecError as exc:
+    # msgspec reports invalid UTF-8 inside a JSON string as UnicodeDecodeError.
+    except (msgspec.MsgspecError, UnicodeDecodeError) as exc:
         raise payload_error(exc, platform=platform) from exc
 
 
@@ -111,7 +119,7 @@ def as_raw(data: PayloadInput, *, platform: str) -> Any:
     if isinstance(data, _JSON_TEXT):
         try:
             return _JSON_ANY.decode(data)
-        except msgspec.MsgspecError as exc:
+        except (msgspec.MsgspecError, UnicodeDecodeError) as exc:
             raise payload_error(exc, platform=platform) from exc
     return data
 
