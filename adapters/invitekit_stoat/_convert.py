@@ -43,6 +43,12 @@ _CHANNEL_TYPES = {
 }
 
 
+def _flags(value: int | None) -> StoatServerFlags:
+    # The backend stores an i32: a negative value is read as its 32-bit pattern, and an
+    # absent key means no flags.
+    return StoatServerFlags((value or 0) & 0xFFFFFFFF)
+
+
 def _url(file: StoatFile | None, cdn_base: str) -> str | None:
     return None if file is None else file.url(cdn_base)
 
@@ -71,7 +77,7 @@ def public_invite(
             inviter=inviter,
             member_count=payload.member_count,
             details=StoatInviteDetails(
-                server_flags=StoatServerFlags(payload.server_flags or 0),
+                server_flags=_flags(payload.server_flags),
                 server_icon=payload.server_icon,
                 server_banner=payload.server_banner,
                 user_avatar=payload.user_avatar,
@@ -154,7 +160,7 @@ def join_result(
             channels=tuple(_channel(channel) for channel in payload.channels),
             details=StoatJoinedServerDetails(
                 owner_id=server.owner,
-                flags=StoatServerFlags(server.flags or 0),
+                flags=_flags(server.flags),
                 icon=server.icon,
                 banner=server.banner,
                 default_permissions=server.default_permissions,

@@ -199,3 +199,12 @@ def test_never_raises_on_odd_json_objects(status: int, payload: dict[str, object
     error = error_from_response(status, json.dumps(payload).encode())
     assert isinstance(error, HTTPError)
     assert error.status == status
+
+
+@pytest.mark.parametrize(
+    "data", [b'{"type": "\x80NotFound"}', b'{"retry_after": 5, "type": "\xff"}', b"\xff\xfe"]
+)
+def test_invalid_utf8_bodies(data: bytes) -> None:
+    error = error_from_response(404, data, invite_route=True)
+    assert type(error) is NotFound
+    assert error.code is None
