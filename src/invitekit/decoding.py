@@ -37,6 +37,9 @@ U = TypeVar("U")
 _PATH = re.compile(r" - at `(\$[^`]*)`$")
 _JSON_ANY: msgspec.json.Decoder[Any] = msgspec.json.Decoder()
 _JSON_TEXT = (bytes, bytearray, memoryview, str, msgspec.Raw)
+# msgspec skips the keys a Struct ignores without checking their UTF-8; decoding the same
+# bytes without a Struct then fails with UnicodeDecodeError rather than a DecodeError.
+_DECODE_ERRORS = (msgspec.MsgspecError, UnicodeDecodeError)
 
 
 def decode_public_invite(platform: str, data: PayloadInput) -> PublicInvite:
@@ -78,11 +81,6 @@ def payload_error(
     """Return a ``PayloadError`` for a msgspec failure, with the JSON path it names."""
     if isinstance(exc, PayloadError):
         return exc
-    if isinstance(exc, UnicodeDecodeError):
-        return PayloadError(
-            f"malformed {platform} payload at $: invalid UTF-8 ({exc.reason} at byte {exc.start})",
-            platform=platform,
-        )
     text = str(exc)
     match = _PATH.search(text)
     path = match.group(1) if match else "$"
@@ -105,8 +103,7 @@ def decode_payload(decoder: msgspec.json.Decoder[T], data: PayloadInput, *, plat
         if isinstance(data, _JSON_TEXT):
             return decoder.decode(data)
         return msgspec.convert(data, decoder.type, strict=True)
-    # msgspec reports invalid UTF-8 inside a JSON string as UnicodeDecodeError.
-    except (msgspec.MsgspecError, UnicodeDecodeError) as exc:
+    except _DECODE_ERRORS as exc:
         raise payload_error(exc, platform=platform) from exc
 
 
@@ -119,7 +116,7 @@ def as_raw(data: PayloadInput, *, platform: str) -> Any:
     if isinstance(data, _JSON_TEXT):
         try:
             return _JSON_ANY.decode(data)
-        except (msgspec.MsgspecError, UnicodeDecodeError) as exc:
+        except _DECODE_ERRORS as exc:
             raise payload_error(exc, platform=platform) from exc
     return data
 
