@@ -22,6 +22,7 @@ from invitekit.http._credentials import Credential, Secret
 from invitekit.http._errors import ErrorMapper, describe_status, generic_error
 from invitekit.http._messages import IDEMPOTENT_METHODS, FormPart, Response, Route
 from invitekit.http._ratelimits import (
+    DefaultRateLimits,
     RateLimitInfo,
     RateLimitPolicy,
     RouteKey,
@@ -30,7 +31,7 @@ from invitekit.http._ratelimits import (
     parse_retry_after,
 )
 from invitekit.http._retry import RetryPolicy
-from invitekit.http._transport import DefaultRateLimits, HTTPTransport
+from invitekit.http._transport import HTTPTransport
 
 __all__ = [
     "IDEMPOTENT_METHODS",

@@ -18,6 +18,7 @@ from typing import NamedTuple, Protocol
 from invitekit.http._messages import Response, Route
 
 __all__ = [
+    "DefaultRateLimits",
     "RateLimitInfo",
     "RateLimitPolicy",
     "RouteKey",
@@ -160,3 +161,29 @@ def parse_retry_after(headers: Mapping[str, str]) -> float | None:
     if when.tzinfo is None:
         return None
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+class DefaultRateLimits:
+    """A ``RateLimitPolicy`` for APIs with ``X-RateLimit-*`` headers counted in seconds.
+
+    Every distinct method and path template is its own route; there are no resources.
+    """
+
+    def route_key(self, route: Route) -> RouteKey:
+        """Return ``RouteKey("GET /path/{x}")``."""
+        return RouteKey(str(route))
+
+    def parse(self, response: Response) -> RateLimitInfo:
+        """Read ``X-RateLimit-*`` headers, with ``Retry-After`` as the retry delay."""
+        info = parse_rate_limit_headers(response.headers)
+        retry_after = parse_retry_after(response.headers)
+        if retry_after is None:
+            return info
+        return RateLimitInfo(
+            bucket=info.bucket,
+            limit=info.limit,
+            remaining=info.remaining,
+            reset_after=info.reset_after,
+            retry_after=retry_after,
+            is_global=info.is_global,
+        )

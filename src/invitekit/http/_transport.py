@@ -21,48 +21,21 @@ from invitekit.http._errors import ErrorMapper, generic_error
 from invitekit.http._limiter import Limiter
 from invitekit.http._messages import FormPart, Response, Route
 from invitekit.http._ratelimits import (
+    DefaultRateLimits,
     RateLimitInfo,
     RateLimitPolicy,
-    RouteKey,
     Throttle,
     _is_number,
-    parse_rate_limit_headers,
     parse_retry_after,
 )
 from invitekit.http._retry import RetryPolicy
 from invitekit.http._session import Session
 
-__all__ = ["DefaultRateLimits", "HTTPTransport"]
+__all__ = ["HTTPTransport"]
 
 logger = logging.getLogger("invitekit.http")
 
 _ENCODER = msgspec.json.Encoder()
-
-
-class DefaultRateLimits:
-    """A ``RateLimitPolicy`` for APIs with ``X-RateLimit-*`` headers counted in seconds.
-
-    Every distinct method and path template is its own route; there are no resources.
-    """
-
-    def route_key(self, route: Route) -> RouteKey:
-        """Return ``RouteKey("GET /path/{x}")``."""
-        return RouteKey(str(route))
-
-    def parse(self, response: Response) -> RateLimitInfo:
-        """Read ``X-RateLimit-*`` headers, with ``Retry-After`` as the retry delay."""
-        info = parse_rate_limit_headers(response.headers)
-        retry_after = parse_retry_after(response.headers)
-        if retry_after is None:
-            return info
-        return RateLimitInfo(
-            bucket=info.bucket,
-            limit=info.limit,
-            remaining=info.remaining,
-            reset_after=info.reset_after,
-            retry_after=retry_after,
-            is_global=info.is_global,
-        )
 
 
 class HTTPTransport:
