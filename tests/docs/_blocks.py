@@ -7,8 +7,12 @@ The conventions (also on the docs page "Writing these docs"):
   to a file and run by pytest instead; it must collect at least one test and pass.
 - A ```` ```console ```` block holds ``$ invitekit …`` commands, each followed by the
   exact output it prints; the command line runs in-process and its output is compared.
+  A line that is just ``...`` stands for any number of lines (output that depends on
+  which adapters are installed).
 - ``<!-- docs-test: continue -->`` on the line right before a fence runs that block in
   the namespace left by the previous Python block of the same page.
+- ``<!-- docs-test: output -->`` before a ```` ```text ```` block right after a Python
+  block: the text is exactly what that Python block prints.
 - ``<!-- docs-test: skip REASON -->`` on the line right before a fence leaves it out.
   The reason is required; use this for fragments that cannot stand alone.
 
@@ -26,7 +30,9 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^`\n]*)$")
-_MARKER = re.compile(r"^\s*<!--\s*docs-test:\s*(?P<action>skip|continue)\b(?P<reason>[^>]*)-->\s*$")
+_MARKER = re.compile(
+    r"^\s*<!--\s*docs-test:\s*(?P<action>skip|continue|output)\b(?P<reason>[^>]*)-->\s*$"
+)
 _TITLE = re.compile(r"""title=["']([^"']+)["']""")
 RUN_LANGUAGES = frozenset({"python", "console"})
 
@@ -42,7 +48,7 @@ class Block:
     title: str | None
     source: str
     action: str | None
-    """``"skip"``, ``"continue"`` or ``None``."""
+    """``"skip"``, ``"continue"``, ``"output"`` or ``None``."""
     reason: str
 
     @property

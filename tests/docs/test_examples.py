@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from invitekit.testing import isolated_registry
 from tests.docs._blocks import DOCS, ROOT, RUN_LANGUAGES, Block, all_blocks, markdown_files
 
 pytest_plugins = ["pytester"]
@@ -34,10 +35,23 @@ def test_the_site_and_readme_have_examples() -> None:
     assert len(pages_with_python) >= 8
 
 
+def test_output_blocks_follow_python_blocks() -> None:
+    for index, block in enumerate(BLOCKS):
+        if block.action == "output":
+            before = BLOCKS[index - 1]
+            assert block.language == "text", block.id
+            assert before.path == block.path, block.id
+            assert before.language == "python", block.id
+            assert before.action != "skip", block.id
+            assert not before.defines_tests, block.id
+
+
 def test_markers_are_used_sparingly_and_explained() -> None:
     skipped = [block for block in BLOCKS if block.action == "skip"]
     assert all(block.reason for block in skipped), "every skip marker needs a reason"
     assert all(block.language in RUN_LANGUAGES for block in skipped), "only runnable blocks skip"
+    continued = [block for block in BLOCKS if block.action == "continue"]
+    assert all(block.language == "python" for block in continued), "only Python continues"
     assert len(skipped) <= len(RUNNABLE) // 10, "prefer runnable examples to skipped ones"
 
 
@@ -47,6 +61,13 @@ def test_every_python_fence_is_found() -> None:
         fences = len(re.findall(r"^[ \t]*`{3,}python\b", text, re.MULTILINE))
         found = sum(block.language == "python" for block in BLOCKS if block.path == path)
         assert fences == found, path
+
+
+@pytest.fixture(autouse=True)
+def _registry_as_it_was() -> Iterator[None]:
+    """Examples may register adapters; none of that outlives the example."""
+    with isolated_registry():
+        yield
 
 
 @pytest.mark.parametrize("block", RUNNABLE, ids=[block.id for block in RUNNABLE])
@@ -60,7 +81,20 @@ def test_example(
     elif block.defines_tests:
         _run_as_pytest_module(block, pytester)
     else:
+        capsys.readouterr()
         _run_script(block)
+        expected = _expected_output(block)
+        if expected is not None:
+            assert capsys.readouterr().out == expected, f"{block.id}: output differs"
+
+
+def _expected_output(block: Block) -> str | None:
+    """The text of an ``output`` block right after ``block`` on its page, if there is one."""
+    index = BLOCKS.index(block)
+    following = BLOCKS[index + 1] if index + 1 < len(BLOCKS) else None
+    if following is None or following.path != block.path or following.action != "output":
+        return None
+    return following.source
 
 
 def _chain(block: Block) -> list[Block]:
@@ -73,7 +107,7 @@ def _chain(block: Block) -> list[Block]:
             pytest.fail(f"{block.id} continues, but no Python block comes before it")
         start -= 1
     chain = page[start : index + 1]
-    if any(b.action == "skip" or b.defines_tests for b in chain[:-1]):
+    if any(link.action == "skip" or link.defines_tests for link in chain[:-1]):
         pytest.fail(f"{block.id} continues a skipped block or a test module")
     return chain
 
@@ -86,11 +120,13 @@ def _run_script(block: Block) -> None:
 
 
 def _run_as_pytest_module(block: Block, pytester: pytest.Pytester) -> None:
+    # A test module that continues earlier blocks is those blocks followed by its tests.
+    source = "".join(link.source for link in _chain(block))
     name = block.title or "test_docs_example.py"
     assert re.fullmatch(r"test_\w+\.py", name), f"{block.id}: title {name!r}"
     # The configuration the testing guide recommends, and nothing else of this project's.
     pytester.makepyprojecttoml(PYTEST_CONFIG)
-    pytester.makepyfile(**{name[:-3]: block.source})
+    pytester.makepyfile(**{name[:-3]: source})
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-W", "error", "-q")
     outcomes = result.parseoutcomes()
     assert result.ret == 0, "\n".join(result.outlines)
@@ -115,8 +151,21 @@ def _run_console(block: Block, capsys: pytest.CaptureFixture[str]) -> None:
         capsys.readouterr()
         with _stdin(stdin):
             main(argv[1:])
-        printed = capsys.readouterr().out
-        assert printed.rstrip("\n").splitlines() == expected, f"{block.id}: `{command}`"
+        printed = capsys.readouterr().out.rstrip("\n").splitlines()
+        assert _lines_match(expected, printed), f"{block.id}: `{command}` printed:\n" + "\n".join(
+            printed
+        )
+
+
+def _lines_match(expected: list[str], printed: list[str]) -> bool:
+    """Compare line by line; an expected line that is exactly ``...`` matches any number of
+    lines, so output that grows with the installed adapters stays comparable."""
+    if not expected:
+        return not printed
+    head, rest = expected[0], expected[1:]
+    if head == "...":
+        return any(_lines_match(rest, printed[skip:]) for skip in range(len(printed) + 1))
+    return bool(printed) and printed[0].rstrip() == head and _lines_match(rest, printed[1:])
 
 
 def _console_commands(block: Block) -> list[tuple[str, list[str]]]:
