@@ -10,6 +10,7 @@ import io
 import re
 import shlex
 import sys
+import types
 from collections.abc import Iterator
 
 import pytest
@@ -113,10 +114,17 @@ def _chain(block: Block) -> list[Block]:
 
 
 def _run_script(block: Block) -> None:
-    # Each test runs the whole chain, so a continued block passes or fails on its own.
-    namespace: dict[str, object] = {"__name__": "__main__"}
-    for link in _chain(block):
-        exec(compile(link.source, link.id, "exec"), namespace)
+    # Each test runs the whole chain, so a continued block passes or fails on its own. The
+    # chain runs as `python example.py` would run it: as the module `__main__` (msgspec and
+    # dataclasses look annotations up there), and without this file's `__future__` imports.
+    module = types.ModuleType("__main__")
+    saved = sys.modules["__main__"]
+    sys.modules["__main__"] = module
+    try:
+        for link in _chain(block):
+            exec(compile(link.source, link.id, "exec", dont_inherit=True), module.__dict__)
+    finally:
+        sys.modules["__main__"] = saved
 
 
 def _run_as_pytest_module(block: Block, pytester: pytest.Pytester) -> None:
