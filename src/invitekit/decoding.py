@@ -37,6 +37,9 @@ U = TypeVar("U")
 _PATH = re.compile(r" - at `(\$[^`]*)`$")
 _JSON_ANY: msgspec.json.Decoder[Any] = msgspec.json.Decoder()
 _JSON_TEXT = (bytes, bytearray, memoryview, str, msgspec.Raw)
+# msgspec skips the keys a Struct ignores without checking their UTF-8; decoding the same
+# bytes without a Struct then fails with UnicodeDecodeError rather than a DecodeError.
+_DECODE_ERRORS = (msgspec.MsgspecError, UnicodeDecodeError)
 
 
 def decode_public_invite(platform: str, data: PayloadInput) -> PublicInvite:
@@ -72,7 +75,9 @@ def decode_private_invites(platform: str, data: PayloadInput) -> list[PrivateInv
     return get_adapter_class(platform).decode_private_invites(data)
 
 
-def payload_error(exc: msgspec.MsgspecError | PayloadError, *, platform: str) -> PayloadError:
+def payload_error(
+    exc: msgspec.MsgspecError | UnicodeDecodeError | PayloadError, *, platform: str
+) -> PayloadError:
     """Return a ``PayloadError`` for a msgspec failure, with the JSON path it names."""
     if isinstance(exc, PayloadError):
         return exc
@@ -98,7 +103,7 @@ def decode_payload(decoder: msgspec.json.Decoder[T], data: PayloadInput, *, plat
         if isinstance(data, _JSON_TEXT):
             return decoder.decode(data)
         return msgspec.convert(data, decoder.type, strict=True)
-    except msgspec.MsgspecError as exc:
+    except _DECODE_ERRORS as exc:
         raise payload_error(exc, platform=platform) from exc
 
 
@@ -111,7 +116,7 @@ def as_raw(data: PayloadInput, *, platform: str) -> Any:
     if isinstance(data, _JSON_TEXT):
         try:
             return _JSON_ANY.decode(data)
-        except msgspec.MsgspecError as exc:
+        except _DECODE_ERRORS as exc:
             raise payload_error(exc, platform=platform) from exc
     return data
 

@@ -257,7 +257,12 @@ class LinkScanner:
         for match in self._candidates.finditer(text):
             if _continues(text, match.end()):
                 continue
-            ref = self.match_url(match.group().rstrip(_TRAILING_PROSE))
+            candidate = match.group().rstrip(_TRAILING_PROSE)
+            ref = self.match_url(candidate)
+            if ref is None and candidate.endswith("_"):
+                # Markdown underline (__link__) closes with underscores that a platform's
+                # codes may not allow; try again without them.
+                ref = self.match_url(candidate.rstrip("_" + _TRAILING_PROSE))
             if ref is not None and ref not in seen:
                 seen.add(ref)
                 found.append(ref)

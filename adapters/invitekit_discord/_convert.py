@@ -1,0 +1,359 @@
+"""Wire structs → invitekit models: the one place Discord's shapes meet the core's.
+
+Fields Discord did not send stay ``None``: a missing avatar is not replaced by a
+default one, a missing limit is not read as "unlimited" unless Discord's own ``0`` said so.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, TypeAlias
+
+from msgspec import UNSET
+
+from invitekit import (
+    ChannelType,
+    GroupInvite,
+    InviteChannel,
+    InviteServer,
+    InviteUser,
+    PayloadError,
+    PrivateInvite,
+    PublicFriendInvite,
+    PublicGroupInvite,
+    PublicInvite,
+    PublicServerInvite,
+    ServerInvite,
+    UnknownPrivateInvite,
+    UnknownPublicInvite,
+)
+from invitekit_discord import _wire
+from invitekit_discord._details import (
+    DiscordApplication,
+    DiscordInviteDetails,
+    DiscordRole,
+    DiscordScheduledEvent,
+    DiscordVanityURL,
+    TargetUsersJob,
+)
+
+__all__ = [
+    "PLATFORM",
+    "job_status",
+    "private_invite",
+    "public_invite",
+    "unknown_private",
+    "unknown_public",
+    "vanity_url",
+]
+
+PLATFORM = "discord"
+CDN = "https://cdn.discordapp.com"
+
+_CHANNEL_TYPES = {
+    0: ChannelType.TEXT,
+    1: ChannelType.DIRECT,
+    2: ChannelType.VOICE,
+    3: ChannelType.GROUP,
+    4: ChannelType.CATEGORY,
+    5: ChannelType.ANNOUNCEMENT,
+    13: ChannelType.STAGE,
+    15: ChannelType.FORUM,
+    16: ChannelType.MEDIA,
+}
+
+AnyInvite: TypeAlias = _wire.GuildInviteBody | _wire.GroupDMInvite | _wire.FriendInvite
+
+
+def _asset(kind: str, owner: str | None, image: str | None) -> str | None:
+    if owner is None or not image:
+        return None
+    extension = "gif" if image.startswith("a_") else "png"
+    return f"{CDN}/{kind}/{owner}/{image}.{extension}"
+
+
+def _user(user: _wire.User | None) -> InviteUser | None:
+    if user is None:
+        return None
+    return InviteUser(
+        id=user.id,
+        name=user.username,
+        display_name=user.global_name,
+        avatar_url=_asset("avatars", user.id, user.avatar),
+        bot=user.bot,
+    )
+
+
+def _recipient(user: _wire.Recipient) -> InviteUser:
+    return InviteUser(
+        id=user.id, name=user.username, avatar_url=_asset("avatars", user.id, user.avatar)
+    )
+
+
+def _channel(channel: _wire.Channel | None) -> InviteChannel | None:
+    if channel is None:
+        return None
+    kind = None if channel.type is None else _CHANNEL_TYPES.get(channel.type, ChannelType.OTHER)
+    return InviteChannel(id=channel.id, name=channel.name, type=kind)
+
+
+def _server(payload: _wire.GuildInviteBody) -> InviteServer:
+    guild = payload.guild
+    if guild is None:
+        if payload.guild_id is None:
+            raise PayloadError(
+                "malformed discord payload at $.guild: a guild invite needs a guild or guild_id",
+                platform=PLATFORM,
+                path="$.guild",
+            )
+        return InviteServer(id=payload.guild_id)
+    return InviteServer(
+        id=guild.id,
+        name=guild.name,
+        description=guild.description,
+        icon_url=_asset("icons", guild.id, guild.icon),
+        banner_url=_asset("banners", guild.id, guild.banner),
+        splash_url=_asset("splashes", guild.id, guild.splash),
+        features=tuple(guild.features or ()),
+        vanity_code=guild.vanity_url_code,
+        nsfw=guild.nsfw,
+    )
+
+
+def _role(role: _wire.Role) -> DiscordRole:
+    colors = role.colors
+    return DiscordRole(
+        id=role.id,
+        name=role.name,
+        position=role.position,
+        color=colors.primary_color if colors and colors.primary_color is not None else role.color,
+        secondary_color=None if colors is None else colors.secondary_color,
+        tertiary_color=None if colors is None else colors.tertiary_color,
+        icon_url=_asset("role-icons", role.id, role.icon),
+        unicode_emoji=role.unicode_emoji,
+        permissions=role.permissions,
+    )
+
+
+def _event(event: _wire.ScheduledEvent | None) -> DiscordScheduledEvent | None:
+    if event is None:
+        return None
+    return DiscordScheduledEvent(
+        id=event.id,
+        guild_id=event.guild_id,
+        channel_id=event.channel_id,
+        creator_id=event.creator_id,
+        name=event.name,
+        description=event.description,
+        start_time=event.scheduled_start_time,
+        end_time=event.scheduled_end_time,
+        privacy_level=event.privacy_level,
+        status=event.status,
+        entity_type=event.entity_type,
+        entity_id=event.entity_id,
+        location=None if event.entity_metadata is None else event.entity_metadata.location,
+        user_count=event.user_count,
+        image_url=_asset("guild-events", event.id, event.image),
+    )
+
+
+def _application(app: _wire.Application | None) -> DiscordApplication | None:
+    if app is None:
+        return None
+    return DiscordApplication(
+        id=app.id,
+        name=app.name,
+        description=app.description,
+        icon_url=_asset("app-icons", app.id, app.icon),
+        cover_image_url=_asset("app-icons", app.id, app.cover_image),
+    )
+
+
+def _details(payload: AnyInvite, invite_type: int | None) -> DiscordInviteDetails:
+    channel = payload.channel
+    common: dict[str, Any] = {
+        "invite_type": invite_type,
+        "channel_type": None if channel is None else channel.type,
+        "flags": payload.flags or 0,
+        "has_metadata": payload.created_at is not None,
+    }
+    if channel is not None:
+        # Group DMs carry these; keep them whatever the channel type says.
+        common["channel_icon_url"] = _asset("channel-icons", channel.id, channel.icon)
+        common["recipients"] = tuple(_recipient(r) for r in channel.recipients or ())
+    if isinstance(payload, _wire.FriendInvite):
+        return DiscordInviteDetails(friends_count=payload.friends_count, **common)
+    if not isinstance(payload, _wire.GuildInviteBody):
+        return DiscordInviteDetails(**common)
+    guild = payload.guild
+    return DiscordInviteDetails(
+        guild_id=guild.id if guild is not None else payload.guild_id,
+        target_type=payload.target_type,
+        target_user=_user(payload.target_user),
+        target_application=_application(payload.target_application),
+        scheduled_event=_event(payload.guild_scheduled_event),
+        roles=tuple(_role(role) for role in payload.roles or ()),
+        verification_level=None if guild is None else guild.verification_level,
+        nsfw_level=None if guild is None else guild.nsfw_level,
+        premium_subscription_count=None if guild is None else guild.premium_subscription_count,
+        **common,
+    )
+
+
+def _expires_at(payload: AnyInvite) -> datetime | None:
+    if payload.expires_at is not UNSET:
+        return payload.expires_at
+    # Owner views before 2025 carried no expires_at; the lifetime gives it.
+    if payload.created_at is None or payload.max_age is None or payload.max_age <= 0:
+        return None
+    try:
+        return payload.created_at + timedelta(seconds=payload.max_age)
+    except OverflowError:
+        return None
+
+
+def _event_id(payload: AnyInvite) -> str | None:
+    if isinstance(payload, _wire.GuildInviteBody) and payload.guild_scheduled_event is not None:
+        return payload.guild_scheduled_event.id
+    return None
+
+
+def _invite_type(payload: AnyInvite) -> int | None:
+    if isinstance(payload, _wire.GuildInvite):
+        return 0
+    if isinstance(payload, _wire.GroupDMInvite):
+        return 1
+    if isinstance(payload, _wire.FriendInvite):
+        return 2
+    return None
+
+
+def public_invite(payload: AnyInvite) -> PublicInvite:
+    """Convert a decoded ``GET /invites/{code}`` payload into its public model.
+
+    Raises:
+        PayloadError: A guild invite names no guild at all.
+    """
+    details = _details(payload, _invite_type(payload))
+    inviter = _user(payload.inviter)
+    expires_at = _expires_at(payload)
+    if isinstance(payload, _wire.GuildInviteBody):
+        return PublicServerInvite(
+            platform=PLATFORM,
+            code=payload.code,
+            event_id=_event_id(payload),
+            server=_server(payload),
+            channel=_channel(payload.channel),
+            inviter=inviter,
+            member_count=payload.approximate_member_count,
+            presence_count=payload.approximate_presence_count,
+            expires_at=expires_at,
+            details=details,
+        )
+    if isinstance(payload, _wire.GroupDMInvite):
+        return PublicGroupInvite(
+            platform=PLATFORM,
+            code=payload.code,
+            channel=_channel(payload.channel),
+            inviter=inviter,
+            member_count=payload.approximate_member_count,
+            expires_at=expires_at,
+            details=details,
+        )
+    return PublicFriendInvite(
+        platform=PLATFORM,
+        code=payload.code,
+        inviter=inviter,
+        expires_at=expires_at,
+        details=details,
+    )
+
+
+def _positive(value: int | None) -> int | None:
+    # Discord's 0 means "no limit"; the core says so with None.
+    return value if value is not None and value > 0 else None
+
+
+def private_invite(payload: AnyInvite, raw: Any = None) -> PrivateInvite:
+    """Convert a decoded owner-view invite (listed, created, deleted) into its model.
+
+    Friend invites have no owner view in the core; they come back as
+    ``UnknownPrivateInvite`` with ``raw`` (the payload as parsed JSON) when given.
+
+    Raises:
+        PayloadError: A guild invite names no guild at all.
+    """
+    if isinstance(payload, _wire.FriendInvite):
+        return unknown_private(raw if isinstance(raw, dict) else {"code": payload.code, "type": 2})
+    channel = payload.channel
+    inviter = payload.inviter
+    common: dict[str, Any] = {
+        "platform": PLATFORM,
+        "code": payload.code,
+        "channel_id": None if channel is None else channel.id,
+        "channel": _channel(channel),
+        "creator_id": None if inviter is None else inviter.id,
+        "creator": _user(inviter),
+        "uses": payload.uses,
+        "max_uses": _positive(payload.max_uses),
+        "max_age": _positive(payload.max_age),
+        "temporary": bool(payload.temporary),
+        "created_at": payload.created_at,
+        "expires_at": _expires_at(payload),
+        "details": _details(payload, _invite_type(payload)),
+    }
+    if isinstance(payload, _wire.GuildInviteBody):
+        server = _server(payload)
+        return ServerInvite(
+            server_id=server.id,
+            server=server if payload.guild is not None else None,
+            event_id=_event_id(payload),
+            **common,
+        )
+    return GroupInvite(**common)
+
+
+def _raw_code(raw: dict[str, Any]) -> str:
+    code = raw.get("code")
+    if not isinstance(code, str) or not code:
+        raise PayloadError(
+            "malformed discord payload at $.code: an invite of any type needs a code",
+            platform=PLATFORM,
+            path="$.code",
+        )
+    return code
+
+
+def unknown_public(raw: dict[str, Any]) -> UnknownPublicInvite:
+    """Keep a public invite of a type this adapter does not know, whole.
+
+    Raises:
+        PayloadError: It has no usable ``code``.
+    """
+    return UnknownPublicInvite(platform=PLATFORM, code=_raw_code(raw), raw=raw)
+
+
+def unknown_private(raw: dict[str, Any]) -> UnknownPrivateInvite:
+    """Keep an owner-view invite of a type this adapter does not know, whole.
+
+    Raises:
+        PayloadError: It has no usable ``code``.
+    """
+    return UnknownPrivateInvite(platform=PLATFORM, code=_raw_code(raw), raw=raw)
+
+
+def vanity_url(payload: _wire.VanityURL, guild_id: str) -> DiscordVanityURL:
+    """Convert a decoded vanity-URL payload."""
+    return DiscordVanityURL(guild_id=guild_id, code=payload.code or None, uses=payload.uses)
+
+
+def job_status(payload: _wire.JobStatus) -> TargetUsersJob:
+    """Convert a decoded target-users job status."""
+    return TargetUsersJob(
+        status=payload.status,
+        total_users=payload.total_users,
+        processed_users=payload.processed_users,
+        created_at=payload.created_at,
+        completed_at=payload.completed_at,
+        error_message=payload.error_message,
+    )

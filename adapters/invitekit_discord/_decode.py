@@ -1,0 +1,124 @@
+"""Payload in, model out: the decode functions the adapter exposes, free of I/O.
+
+Invites are a tagged union on ``type`` (0 guild, 1 group DM, 2 friend). A payload
+with no ``type`` at all is a guild invite (older and gateway-shaped payloads omit it);
+an unknown ``type`` becomes an ``Unknown…Invite`` that keeps the whole payload.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from invitekit import PayloadError, PrivateInvite, PublicInvite
+from invitekit.decoding import as_raw, decode_payload, decode_tagged
+from invitekit_discord import _convert, _wire
+from invitekit_discord._convert import PLATFORM
+from invitekit_discord._details import DiscordVanityURL, TargetUsersJob
+
+__all__ = [
+    "decode_job_status",
+    "decode_private",
+    "decode_private_list",
+    "decode_public",
+    "decode_vanity_url",
+]
+
+_JSON_TEXT = (bytes, bytearray, memoryview, str, msgspec.Raw)
+
+
+class _Unknown(msgspec.Struct):
+    raw: dict[str, Any]
+
+
+def _missing_type(error: PayloadError) -> bool:
+    return error.path == "$" and "missing required field `type`" in error.message
+
+
+def _decode_invite(data: Any) -> _convert.AnyInvite | _Unknown:
+    try:
+        return decode_tagged(_wire.INVITE_DECODER, data, platform=PLATFORM, unknown=_Unknown)
+    except PayloadError as error:
+        if not _missing_type(error):
+            raise
+    return decode_payload(_wire.GUILD_INVITE_DECODER, data, platform=PLATFORM)
+
+
+def decode_public(data: Any) -> PublicInvite:
+    """Decode a ``GET /invites/{code}`` payload.
+
+    Raises:
+        PayloadError: The payload is malformed.
+    """
+    payload = _decode_invite(data)
+    if isinstance(payload, _Unknown):
+        return _convert.unknown_public(payload.raw)
+    return _convert.public_invite(payload)
+
+
+def decode_private(data: Any) -> PrivateInvite:
+    """Decode one invite with metadata (created, listed or deleted).
+
+    Raises:
+        PayloadError: The payload is malformed.
+    """
+    payload = _decode_invite(data)
+    if isinstance(payload, _Unknown):
+        return _convert.unknown_private(payload.raw)
+    if isinstance(payload, _wire.FriendInvite):
+        return _convert.private_invite(payload, as_raw(data, platform=PLATFORM))
+    return _convert.private_invite(payload)
+
+
+def decode_private_list(data: Any) -> list[PrivateInvite]:
+    """Decode a JSON array of invites; one of an unknown type does not spoil the rest.
+
+    Raises:
+        PayloadError: ``data`` is not an array or an item is malformed; the path names
+            the item (``$[3].code``).
+    """
+    items: list[Any]
+    if isinstance(data, _JSON_TEXT):
+        raw_items: list[msgspec.Raw] = decode_payload(
+            _wire.RAW_LIST_DECODER, data, platform=PLATFORM
+        )
+        items = list(raw_items)
+    elif isinstance(data, (list, tuple)):
+        items = list(data)
+    else:
+        raise PayloadError(
+            f"malformed discord payload at $: expected an array, got {type(data).__name__}",
+            platform=PLATFORM,
+        )
+    invites: list[PrivateInvite] = []
+    for index, item in enumerate(items):
+        try:
+            invites.append(decode_private(item))
+        except PayloadError as error:
+            path = f"$[{index}]{error.path[1:]}"
+            raise PayloadError(
+                error.message.replace(f" at {error.path}:", f" at {path}:", 1),
+                platform=PLATFORM,
+                path=path,
+            ) from error
+    return invites
+
+
+def decode_vanity_url(data: Any, guild_id: str) -> DiscordVanityURL:
+    """Decode a ``GET /guilds/{id}/vanity-url`` payload.
+
+    Raises:
+        PayloadError: The payload is malformed.
+    """
+    payload = decode_payload(_wire.VANITY_DECODER, data, platform=PLATFORM)
+    return _convert.vanity_url(payload, guild_id)
+
+
+def decode_job_status(data: Any) -> TargetUsersJob:
+    """Decode a target-users job status payload.
+
+    Raises:
+        PayloadError: The payload is malformed.
+    """
+    return _convert.job_status(decode_payload(_wire.JOB_STATUS_DECODER, data, platform=PLATFORM))

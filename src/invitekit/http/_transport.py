@@ -1,0 +1,283 @@
+"""``HTTPTransport``: one platform's API over aiohttp, with its rate limits obeyed.
+
+The flow of one request: wait for the client-side throttles, a global pause and the
+route's bucket; send; learn the rate-limit headers; then return, retry, or raise the
+error the adapter's mapper chose. Retries are bounded and follow ``RetryPolicy``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+import msgspec
+
+from invitekit.errors import HTTPError, InvalidArgument, RateLimited, TransportError
+from invitekit.http._credentials import Credential
+from invitekit.http._errors import ErrorMapper, generic_error
+from invitekit.http._limiter import Limiter
+from invitekit.http._messages import FormPart, Response, Route
+from invitekit.http._ratelimits import (
+    DefaultRateLimits,
+    RateLimitInfo,
+    RateLimitPolicy,
+    Throttle,
+    _is_number,
+    parse_retry_after,
+)
+from invitekit.http._retry import RetryPolicy
+from invitekit.http._session import Session
+
+__all__ = ["HTTPTransport"]
+
+logger = logging.getLogger("invitekit.http")
+
+_ENCODER = msgspec.json.Encoder()
+
+
+class HTTPTransport:
+    """Sends one platform's API requests: one session, rate limits, retries, typed errors.
+
+    Args:
+        base_url: The API base, e.g. ``https://discord.com/api/v10``; route paths are
+            appended to it.
+        platform: Put on every error raised.
+        error_mapper: Turns error responses into the platform's ``HTTPError``
+            subclasses; by default the class follows the status alone.
+        rate_limits: How the platform announces its limits; ``DefaultRateLimits()`` by
+            default.
+        credential: The token and how to send it; masked in every message.
+        user_agent: The ``User-Agent`` header.
+        headers: More headers for every request.
+        timeout: Seconds one attempt (connect, send, read the body) may take.
+        retry: How often and when to try again.
+        throttles: Client-side caps by name; a ``Route`` names the one it counts against.
+        global_throttle: A client-side cap on every request.
+        wait_for_rate_limits: Wait when a limit is reached; ``False`` raises
+            ``RateLimited`` instead.
+        max_wait: The longest single rate-limit wait; a longer one raises ``RateLimited``
+            at once (``None``: no bound).
+        clock: Monotonic seconds; for tests.
+        sleep: The coroutine used to wait; for tests.
+
+    Raises:
+        InvalidArgument: ``base_url`` is not an http(s) URL, or a number is out of range.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        platform: str | None = None,
+        error_mapper: ErrorMapper | None = None,
+        rate_limits: RateLimitPolicy | None = None,
+        credential: Credential | None = None,
+        user_agent: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float = 15.0,
+        retry: RetryPolicy | None = None,
+        throttles: Mapping[str, Throttle] | None = None,
+        global_throttle: Throttle | None = None,
+        wait_for_rate_limits: bool = True,
+        max_wait: float | None = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        url: object = base_url
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            raise InvalidArgument(f"base URL must be http(s): {base_url!r}", platform=platform)
+        if not _is_number(timeout) or timeout <= 0:
+            raise InvalidArgument(
+                f"timeout must be a positive number: {timeout!r}", platform=platform
+            )
+        if max_wait is not None and (not _is_number(max_wait) or max_wait < 0):
+            raise InvalidArgument(f"max_wait must be None or >= 0: {max_wait!r}", platform=platform)
+        self.base_url = base_url.rstrip("/")
+        self.platform = platform
+        self._error_mapper = error_mapper
+        self._rate_limits: RateLimitPolicy = rate_limits or DefaultRateLimits()
+        self._credential = credential
+        self._retry = retry or RetryPolicy()
+        self._wait_allowed = wait_for_rate_limits
+        self._max_wait = max_wait
+        self._clock = clock
+        self._sleep = sleep
+        self._limiter = Limiter(clock, dict(throttles or {}), global_throttle)
+        default_headers = dict(headers or {})
+        if user_agent is not None:
+            default_headers["User-Agent"] = user_agent
+        self._session = Session(
+            platform=platform,
+            timeout=float(timeout),
+            headers=default_headers,
+            credential=credential,
+        )
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        """Whether ``close`` was called."""
+        return self._closed
+
+    @property
+    def session_open(self) -> bool:
+        """Whether an HTTP session is open right now (one opens on the first request)."""
+        return self._session.is_open
+
+    @property
+    def authenticated(self) -> bool:
+        """Whether requests carry a credential."""
+        return self._credential is not None
+
+    async def request(
+        self,
+        route: Route,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: object = None,
+        form: Sequence[FormPart] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """Send ``route`` and return its successful response (status below 400).
+
+        Args:
+            route: What to call.
+            params: The query string.
+            json: A body to send as JSON (``None``: no JSON body).
+            form: A ``multipart/form-data`` body instead.
+            headers: Headers for this request only.
+
+        Raises:
+            RateLimited: A rate limit needed a wait that is not allowed (see
+                ``wait_for_rate_limits`` and ``max_wait``), or 429s outlasted the retries.
+            HTTPError: The subclass the error mapper picked for an error status.
+            TransportError: The request did not complete, after any retries, or the
+                transport is closed.
+            InvalidArgument: Both ``json`` and ``form`` were given, or ``route`` names a
+                throttle that was not configured.
+        """
+        if self._closed:
+            raise TransportError("the HTTP transport is closed", platform=self.platform)
+        if json is not None and form is not None:
+            raise InvalidArgument("give a JSON body or a form, not both", platform=self.platform)
+        if route.throttle is not None and not self._limiter.has_throttle(route.throttle):
+            raise InvalidArgument(f"no throttle named {route.throttle!r}", platform=self.platform)
+        send_headers = dict(headers or {})
+        body = None
+        if json is not None:
+            body = _ENCODER.encode(json)
+            send_headers.setdefault("Content-Type", "application/json")
+        key = self._rate_limits.route_key(route)
+        url = self.base_url + route.path
+        attempt = 0
+        while True:
+            await self._limiter.acquire(key, route.throttle, self._wait)
+            try:
+                response = await self._session.send(
+                    route.method, url, params=params, headers=send_headers, body=body, form=form
+                )
+            except TransportError:
+                if not route.idempotent or attempt >= self._retry.max_retries:
+                    raise
+                attempt += 1
+                await self._backoff(route, attempt, None, "transport failure")
+                continue
+            info = self._rate_limits.parse(response)
+            self._limiter.update(key, info)
+            logger.debug("%s -> %d (attempt %d)", route, response.status, attempt + 1)
+            if response.status == 429:
+                delay = self._retry_after(info, response, attempt)
+                self._limiter.rate_limited(key, info, delay)
+                if attempt >= self._retry.max_retries or not self._may_wait(delay):
+                    raise self._rate_limited_error(response, route, delay)
+                attempt += 1
+                continue
+            if response.status >= 400:
+                if (
+                    response.status in self._retry.retry_statuses
+                    and route.idempotent
+                    and attempt < self._retry.max_retries
+                ):
+                    attempt += 1
+                    await self._backoff(route, attempt, response, f"status {response.status}")
+                    continue
+                raise self._error(response, route)
+            return response
+
+    async def close(self) -> None:
+        """Close the HTTP session; later requests raise ``TransportError``. Safe to repeat."""
+        self._closed = True
+        await self._session.close()
+
+    async def __aenter__(self) -> HTTPTransport:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        auth = "authenticated" if self._credential is not None else "anonymous"
+        return f"<HTTPTransport {self.base_url} {auth}{' closed' if self._closed else ''}>"
+
+    # -- waiting ------------------------------------------------------------------------
+
+    def _may_wait(self, seconds: float) -> bool:
+        return self._wait_allowed and (self._max_wait is None or seconds <= self._max_wait)
+
+    async def _wait(self, seconds: float, why: str) -> None:
+        if seconds <= 0:
+            return
+        if not self._may_wait(seconds):
+            raise RateLimited(
+                f"{why}: the next request may go out in {seconds:.3f}s, which is more than "
+                f"this client waits ({self._describe_wait_policy()})",
+                platform=self.platform,
+                retry_after=seconds,
+            )
+        logger.debug("waiting %.3fs for %s", seconds, why)
+        await self._sleep(seconds)
+
+    def _describe_wait_policy(self) -> str:
+        if not self._wait_allowed:
+            return "waiting is disabled"
+        return f"max_wait={self._max_wait:g}s"
+
+    async def _backoff(
+        self, route: Route, attempt: int, response: Response | None, why: str
+    ) -> None:
+        delay = self._retry.delay(attempt)
+        if response is not None:
+            asked = parse_retry_after(response.headers)
+            if asked is not None and self._may_wait(asked):
+                delay = max(delay, asked)
+        logger.debug("retrying %s after %s in %.3fs", route, why, delay)
+        await self._sleep(delay)
+
+    def _retry_after(self, info: RateLimitInfo, response: Response, attempt: int) -> float:
+        if info.retry_after is not None:
+            return info.retry_after
+        asked = parse_retry_after(response.headers)
+        if asked is not None:
+            return asked
+        # A 429 that names no delay (a proxy's, say): back off as for a failure.
+        return self._retry.delay(attempt + 1)
+
+    # -- errors -------------------------------------------------------------------------
+
+    def _error(self, response: Response, route: Route) -> HTTPError:
+        if self._error_mapper is None:
+            return generic_error(response, route, platform=self.platform)
+        return self._error_mapper(response, route)
+
+    def _rate_limited_error(self, response: Response, route: Route, delay: float) -> RateLimited:
+        error = self._error(response, route)
+        return RateLimited(
+            error.message,
+            platform=self.platform,
+            status=response.status,
+            code=error.code,
+            retry_after=delay,
+        )
