@@ -6,6 +6,7 @@ import enum
 import importlib
 import inspect
 import re
+import typing
 from types import ModuleType
 
 import pytest
@@ -54,6 +55,8 @@ def _missing_docstrings(owner: str, obj: object) -> list[str]:
             function = getattr(function, "__func__", function)
             if callable(function) and not (getattr(function, "__doc__", None) or "").strip():
                 missing.append(f"{owner}.{name}")
+    elif typing.get_origin(obj) is not None:
+        pass  # a type alias: its docstring is an attribute docstring, seen by the reference only
     elif callable(obj) and not (obj.__doc__ or "").strip():
         missing.append(owner)
     return missing
@@ -67,12 +70,15 @@ def test_the_reference_covers_the_public_modules() -> None:
         "invitekit.decoding",
         "invitekit.demo",
         "invitekit.errors",
+        "invitekit.http",
         "invitekit.links",
         "invitekit.models",
         "invitekit.parsing",
         "invitekit.refs",
         "invitekit.registry",
         "invitekit.testing",
+        "invitekit_discord",
+        "invitekit_discord.emulator",
         "invitekit_fake",
         "invitekit_fake.pytest_plugin",
     }
