@@ -81,6 +81,8 @@ def test_the_reference_covers_the_public_modules() -> None:
         "invitekit_discord.emulator",
         "invitekit_fake",
         "invitekit_fake.pytest_plugin",
+        "invitekit_stoat",
+        "invitekit_stoat.emulator",
     }
     assert expected <= set(MODULES)
 
