@@ -10,6 +10,8 @@ from invitekit import InvalidInviteLink, InviteClient
 from invitekit_discord import DiscordAdapter
 from invitekit_discord.emulator import DiscordEmulator
 from invitekit_fake import FakeAdapter
+from invitekit_stoat import StoatAdapter
+from invitekit_stoat.emulator import StoatEmulator
 
 ADVERSARIAL = [
     # look-alike hosts
@@ -85,6 +87,22 @@ ADVERSARIAL = [
     "https://discord.gg/ab.cd",
     "https://discord.gg/abc/def",
     "https://discord.gg/a",
+    # Stoat and Revolt hosts
+    "https://stt.gg.evil.com/abcd1234",
+    "https://evil.com/stt.gg/abcd1234",
+    "https://stt.gg@evil.com/abcd1234",
+    "https://stt.gg/discover",
+    "https://stt.gg/discover/servers",
+    "https://rvlt.gg/discover",
+    "https://stoat.chat/invite/",
+    "https://stoat.chat/invites/abcd1234",
+    "https://stoat.chat/abcd1234",
+    "https://app.revolt.chat.evil.com/invite/abcd1234",
+    "https://evil.revolt.chat/invite/abcd1234",
+    "https://app.revolt.chat/invite/../abcd1234",
+    "https://stt.gg/%2e%2e",
+    "https://sтt.gg/abcd1234",  # noqa: RUF001 - Cyrillic te, on purpose
+    "https://rvlt.gg/abcd-1234",
 ]
 
 
@@ -94,19 +112,21 @@ def test_the_table_is_large_enough() -> None:
 
 
 @pytest.fixture
-async def served() -> AsyncIterator[tuple[DiscordEmulator, str]]:
+async def served() -> AsyncIterator[tuple[DiscordEmulator, str, StoatEmulator, str]]:
     emulator = DiscordEmulator()
     emulator.add_invite(emulator.add_channel(emulator.add_guild("G"), "general"), code="abc")
-    async with emulator.serve() as api_base:
-        yield emulator, api_base
+    stoat = StoatEmulator()
+    async with emulator.serve() as api_base, stoat.serve() as stoat_base:
+        yield emulator, api_base, stoat, stoat_base
 
 
 async def test_no_adversarial_input_produces_a_lookup(
-    served: tuple[DiscordEmulator, str],
+    served: tuple[DiscordEmulator, str, StoatEmulator, str],
 ) -> None:
-    emulator, api_base = served
+    emulator, api_base, stoat, stoat_base = served
     fake = FakeAdapter()
-    async with InviteClient(DiscordAdapter(api_base=api_base), fake) as client:
+    adapters = (DiscordAdapter(api_base=api_base), StoatAdapter(api_base=stoat_base), fake)
+    async with InviteClient(*adapters) as client:
         for text in ADVERSARIAL:
             assert await client.resolve_all(text) == [], text
             assert await client.resolve_all(f"look: {text} !") == [], text
@@ -115,4 +135,5 @@ async def test_no_adversarial_input_produces_a_lookup(
         # The genuine link still works, so the emulator was reachable all along.
         assert (await client.fetch_invite("https://discord.gg/abc")).code == "abc"
     assert len(emulator.requests) == 1
+    assert stoat.requests == []
     assert fake.calls == []
