@@ -101,7 +101,7 @@ ADVERSARIAL = [
     "https://evil.revolt.chat/invite/abcd1234",
     "https://app.revolt.chat/invite/../abcd1234",
     "https://stt.gg/%2e%2e",
-    "https://sтt.gg/abcd1234",  # noqa: RUF001 - Cyrillic te, on purpose
+    "https://sтt.gg/abcd1234",
     "https://rvlt.gg/abcd-1234",
 ]
 
