@@ -115,3 +115,22 @@ async def test_resolve_all_mixes_platforms_and_isolates_failures(served: Served)
     ]
     assert isinstance(results[2].error, InviteNotFound)
     assert served.lookups() == 2
+
+
+async def test_stoat_lookups_are_shared_too() -> None:
+    from invitekit_stoat import StoatAdapter
+    from invitekit_stoat.emulator import StoatEmulator
+
+    stoat = StoatEmulator()
+    owner = stoat.add_user("owner")
+    lounge = stoat.add_server("Lounge", owner=owner)
+    codes = [
+        stoat.add_invite(lounge.channel("general"), creator=owner, code=f"Lounge{i:02d}").code
+        for i in range(5)
+    ]
+    async with stoat.serve() as api_base, InviteClient(StoatAdapter(api_base=api_base)) as client:
+        results = await asyncio.gather(
+            *(client.fetch_invite(f"https://stt.gg/{codes[i % 5]}") for i in range(200))
+        )
+    assert [r.code for r in results] == [codes[i % 5] for i in range(200)]
+    assert sum(r.method == "GET" for r in stoat.requests) == 5
