@@ -71,10 +71,14 @@ class StoatAdapter(Adapter):
         max_wait: The longest single rate-limit wait before ``RateLimited`` is raised.
         clock: Monotonic seconds for rate-limit bookkeeping; for tests.
         sleep: The coroutine rate-limit and retry waits go through; for tests.
+        allow_insecure: Accept a plain ``http://`` ``api_base`` on a host other than
+            this machine, for a self-hosted instance on a trusted network (loopback
+            bases are always accepted).
 
     Raises:
         InvalidArgument: An option is malformed (a token with line breaks, a base URL
-            that is not http(s), a link host that is not a host name).
+            that is not http(s) or is plain http to another host without
+            ``allow_insecure``, a link host that is not a host name).
 
     Stoat invites have no use limits, expiry or temporary membership: ``create_invite``
     with any of those options raises ``UnsupportedOperation``, and private invites report
@@ -107,6 +111,7 @@ class StoatAdapter(Adapter):
         max_wait: float | None = 60.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        allow_insecure: bool = False,
     ) -> None:
         credential = None
         if token is not None:
@@ -141,6 +146,7 @@ class StoatAdapter(Adapter):
             max_wait=max_wait,
             clock=clock,
             sleep=sleep,
+            allow_insecure=allow_insecure,
         )
 
     @property

@@ -54,13 +54,17 @@ def check_reason(reason: object, *, platform: str | None = None) -> str | None:
     """Return an audit-log ``reason`` unchanged if it fits in one header line.
 
     Raises:
-        InvalidArgument: The reason is not a string or contains a line break.
+        InvalidArgument: The reason is not a string, or contains a line break or another
+            control character (a tab is fine), which no header may carry.
     """
     if reason is None:
         return None
-    if not isinstance(reason, str) or "\r" in reason or "\n" in reason:
+    if not isinstance(reason, str) or any(
+        (ord(char) < 0x20 and char != "\t") or ord(char) == 0x7F for char in reason
+    ):
         raise InvalidArgument(
-            "an audit-log reason must be a string without line breaks", platform=platform
+            "an audit-log reason must be a string without line breaks or control characters",
+            platform=platform,
         )
     return reason
 

@@ -147,7 +147,7 @@ class Adapter(abc.ABC):
 
         Raises:
             InvalidInviteLink: ``code`` could not be placed in a request path.
-            InvalidArgument: ``reason`` contains a line break.
+            InvalidArgument: ``reason`` contains a line break or a control character.
             UnsupportedOperation: The adapter cannot delete invites.
             InviteNotFound: No such invite.
             MissingPermissions: The account may not delete it.

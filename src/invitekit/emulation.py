@@ -34,6 +34,8 @@ class FaultKind(str, Enum):
 
     RESPOND = "respond"
     """Answer with a canned response; the request is never handled."""
+    STALL = "stall"
+    """Wait before handling the request; the answer itself is the real one."""
     RESET = "reset"
     """Handle the request, then reset the connection before any byte of the answer."""
     RESET_DURING_BODY = "reset_during_body"
@@ -82,6 +84,12 @@ class Fault:
         )
 
     @classmethod
+    def stall(cls, seconds: float) -> Fault:
+        """Wait ``seconds`` (real time) before handling the request, as an overloaded
+        server does; a stopping emulator cuts the wait short."""
+        return cls(FaultKind.STALL, seconds=seconds)
+
+    @classmethod
     def reset(cls) -> Fault:
         """Handle the request, then reset the connection before answering."""
         return cls(FaultKind.RESET)
@@ -119,6 +127,11 @@ class Fault:
         """Whether the emulator handles the request before the fault spoils the answer."""
         return self.kind is not FaultKind.RESPOND
 
+    async def before(self, stopping: asyncio.Event) -> None:
+        """Do what comes before the request is handled: the wait of a ``stall``."""
+        if self.kind is FaultKind.STALL:
+            await _pause(self.seconds, stopping)
+
     def canned(self) -> web.Response:
         """The response of a ``respond`` fault."""
         response = web.Response(status=self.status or 200, body=self.body, headers=self.headers)
@@ -137,6 +150,8 @@ class Fault:
         body = real.body if isinstance(real.body, bytes) else b""
         if self.kind is FaultKind.RESPOND:
             raise ValueError("a respond fault replaces the answer; use canned()")
+        if self.kind is FaultKind.STALL:
+            return real
         if self.kind is FaultKind.RESET:
             _reset(request)
             return web.Response(status=real.status)
@@ -157,11 +172,15 @@ class Fault:
         if self.kind is FaultKind.RESET_DURING_BODY:
             _reset(request)
             return stream
-        with suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(stopping.wait(), self.seconds)
+        await _pause(self.seconds, stopping)
         await stream.write(body[len(body) // 2 :])
         await stream.write_eof()
         return stream
+
+
+async def _pause(seconds: float, stopping: asyncio.Event) -> None:
+    with suppress(asyncio.TimeoutError):
+        await asyncio.wait_for(stopping.wait(), seconds)
 
 
 def _kept(response: web.Response) -> dict[str, str]:

@@ -137,6 +137,8 @@ async def _middleware(request: web.Request, handler: Handler) -> web.StreamRespo
     _CURRENT_USER.set(None)
     await emulator.stall()
     fault = emulator.faults.pop()
+    if fault is not None:
+        await fault.before(emulator.stopping)
     if fault is not None and not fault.handled:
         response: web.StreamResponse = fault.canned()
     else:

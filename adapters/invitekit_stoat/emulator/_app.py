@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
 from collections import deque
@@ -11,6 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
+from invitekit.emulation import FaultQueue
 from invitekit_stoat.emulator import _payloads
 from invitekit_stoat.emulator._limiter import FixedWindows, RateLimitConfig
 from invitekit_stoat.emulator._responses import (
@@ -49,10 +51,16 @@ class StoatEmulator(EmulatedWorld):
         group_size: The most recipients a group may have (the backend's default is 100).
         rate_limits: The limiter to apply; ``None`` sends no rate-limit headers at all
             (as when a proxy strips them).
+        rate_limit_headers: Announce the limits in ``X-RateLimit-*`` headers; ``False``
+            enforces them all the same and says nothing until a 429's ``retry_after``.
         base_path: A path the API lives under (``"/api"`` for self-hosted instances).
             Every route is also served under ``{base_path}/0.8``, as the backend does.
         clock: Monotonic seconds, for the rate limiter.
         seed: Seeds the generated ids, tokens and codes.
+
+    Faults queued on ``faults`` (``invitekit.emulation.Fault``) spoil the answers to the
+    next requests, ahead of ``fail_next``: stalls, connection resets before or during the
+    body, slow, cut or empty bodies, wrong content types, or a proxy's page.
     """
 
     def __init__(
@@ -60,6 +68,7 @@ class StoatEmulator(EmulatedWorld):
         *,
         group_size: int = 100,
         rate_limits: RateLimitConfig | None = RateLimitConfig(),  # noqa: B008 - frozen
+        rate_limit_headers: bool = True,
         base_path: str = "",
         clock: Callable[[], float] = time.monotonic,
         seed: int = 0,
@@ -75,6 +84,10 @@ class StoatEmulator(EmulatedWorld):
         self._limiter: FixedWindows | None = None
         self.rate_limits = rate_limits
         self._canned: deque[_Canned] = deque()
+        self.rate_limit_headers = rate_limit_headers
+        self.faults = FaultQueue()
+        """Faults for the next requests, served before anything else is looked at."""
+        self._stopping = asyncio.Event()
 
     @property
     def rate_limits(self) -> RateLimitConfig | None:
@@ -128,6 +141,7 @@ class StoatEmulator(EmulatedWorld):
         Raises:
             OSError: The socket could not be opened.
         """
+        self._stopping = asyncio.Event()
         runner = web.AppRunner(self.make_app(), access_log=None, handle_signals=False)
         await runner.setup()
         try:
@@ -136,6 +150,7 @@ class StoatEmulator(EmulatedWorld):
             host, port = runner.addresses[0][:2]
             yield f"http://{host}:{port}{self.base_path}"
         finally:
+            self._stopping.set()  # ends stalls and slow bodies still running
             await runner.cleanup()
 
     @web.middleware
@@ -155,6 +170,22 @@ class StoatEmulator(EmulatedWorld):
                 accept=request.headers.get("Accept"),
             )
         )
+        fault = self.faults.pop()
+        if fault is not None:
+            await fault.before(self._stopping)
+            if not fault.handled:
+                return fault.canned()
+        response = await self._answer(request, handler, user)
+        if fault is not None and isinstance(response, web.Response):
+            return await fault.deliver(request, response, self._stopping)
+        return response
+
+    async def _answer(
+        self,
+        request: web.Request,
+        handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+        user: EmulatedUser | None,
+    ) -> web.StreamResponse:
         if self._canned:
             canned = self._canned.popleft()
             return web.Response(
@@ -167,6 +198,8 @@ class StoatEmulator(EmulatedWorld):
         if self._limiter is not None:
             key = user.id if user is not None else (request.remote or "?")
             limit_headers, retry_after = self._limiter.hit(key, request.path[len(self.base_path) :])
+            if not self.rate_limit_headers:
+                limit_headers = {}
             if retry_after is not None:
                 self.rate_limited += 1
                 return json_response(429, {"retry_after": retry_after}, headers=limit_headers)

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from invitekit.errors import TransportError
+from invitekit.errors import InvalidArgument, TransportError
 from invitekit.http._credentials import Credential
 from invitekit.http._messages import FormPart, Response
 
@@ -79,6 +79,7 @@ class Session:
 
         Raises:
             TransportError: The request did not complete (timeout, reset, refused, DNS).
+            InvalidArgument: aiohttp refused to send it (a header it cannot carry).
         """
         import aiohttp
 
@@ -105,12 +106,20 @@ class Session:
                 f"{method} {_path(url)} timed out after {self._timeout:g}s", platform=self._platform
             ) from exc
         except aiohttp.ClientError as exc:
-            detail = f"{type(exc).__name__}: {exc}"
-            if self._credential is not None:
-                detail = self._credential.scrub(detail)
             raise TransportError(
-                f"{method} {_path(url)} failed: {detail}", platform=self._platform
+                f"{method} {_path(url)} failed: {self._describe(exc)}", platform=self._platform
             ) from exc
+        except ValueError as exc:
+            # aiohttp refuses, before sending, what it cannot put on the wire (a header
+            # with a control character, say): the caller's input, not the network.
+            raise InvalidArgument(
+                f"{method} {_path(url)} cannot be sent: {self._describe(exc)}",
+                platform=self._platform,
+            ) from exc
+
+    def _describe(self, exc: BaseException) -> str:
+        detail = f"{type(exc).__name__}: {exc}"
+        return detail if self._credential is None else self._credential.scrub(detail)
 
     async def close(self) -> None:
         """Close the aiohttp session, if one was opened."""
