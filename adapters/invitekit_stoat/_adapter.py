@@ -18,7 +18,7 @@ from invitekit import (
     PublicInvite,
     UnsupportedOperation,
 )
-from invitekit.decoding import decode_payload, decode_tagged, decode_tagged_list
+from invitekit.decoding import as_raw, decode_payload, decode_tagged, decode_tagged_list
 from invitekit.http import Credential, HTTPTransport, Response, RetryPolicy, Route, Secret
 from invitekit_stoat import _convert, _wire
 from invitekit_stoat._details import DEFAULT_CDN_BASE
@@ -150,6 +150,11 @@ class StoatAdapter(Adapter):
         )
 
     @property
+    def transport(self) -> HTTPTransport:
+        """The HTTP transport this adapter sends through."""
+        return self._transport
+
+    @property
     def api_base(self) -> str:
         """The API root requests go to."""
         return self._transport.base_url
@@ -268,9 +273,13 @@ class StoatAdapter(Adapter):
         return self.decode_join_result(response.body, code=code, cdn_base=self.cdn_base)
 
     async def _delete(self, code: str, *, reason: str | None) -> None:
-        await self._transport.request(
+        response = await self._transport.request(
             _route(_DELETE, code=code), headers=self._reason_header(reason)
         )
+        if response.body:
+            # The backend answers 204 with nothing; a page that is not JSON (a CDN's bot
+            # check, say) comes from something that did not delete anything.
+            as_raw(response.body, platform=self.platform)
 
     async def _create_invite(
         self,
