@@ -19,6 +19,9 @@ from invitekit import InviteError, RateLimited
 from invitekit.http import Throttle
 from invitekit_discord import DiscordAdapter
 from invitekit_discord.emulator import DiscordEmulator, EmulatedChannel, Limit
+from invitekit_stoat import StoatAdapter
+from invitekit_stoat.emulator import EmulatedServer, RateLimitConfig, StoatEmulator
+from invitekit_stoat.emulator import EmulatedUser as EmulatedStoatUser
 from tests.http._support import ManualTime
 
 TOKEN = "MTIz.limits.TOKEN"
@@ -140,3 +143,56 @@ async def test_a_client_that_may_not_wait_raises_instead_of_earning_a_429(
         )
     assert sum(isinstance(o, RateLimited) for o in outcomes) == 7
     assert limited.statuses() == Counter({200: 5})
+
+
+# -- Stoat: the same guarantees, with its millisecond headers and per-server buckets ----
+
+
+@dataclass
+class StoatLimited:
+    emulator: StoatEmulator
+    owner: EmulatedStoatUser
+    servers: list[EmulatedServer]
+    codes: list[str]
+
+
+def build_stoat(clock: ManualTime, **options: object) -> StoatLimited:
+    emulator = StoatEmulator(clock=clock, **options)  # type: ignore[arg-type]
+    owner = emulator.add_user("owner")
+    servers = [emulator.add_server(f"Limited {n}", owner=owner) for n in range(3)]
+    codes = [
+        emulator.add_invite(servers[n % 3].channel("general"), creator=owner).code
+        for n in range(60)
+    ]
+    return StoatLimited(emulator, owner, servers, codes)
+
+
+STOAT_LIMITS = RateLimitConfig(window=1.0, limits={"any": 5, "servers": 2, "channels": 2})
+
+
+async def test_stoat_concurrent_lookups_and_lists_earn_no_429(clock: ManualTime) -> None:
+    site = build_stoat(clock, rate_limits=STOAT_LIMITS)
+    start = clock.now
+    async with site.emulator.serve() as api_base:
+        stoat_adapter = StoatAdapter(
+            token=site.owner.token, bot=False, api_base=api_base, clock=clock, sleep=clock.sleep
+        )
+        async with stoat_adapter as stoat:
+            invites, lists = await asyncio.gather(
+                asyncio.gather(*(stoat.fetch_invite(code) for code in site.codes)),
+                asyncio.gather(*(stoat.list_invites(server_id=s.id) for s in site.servers * 4)),
+            )
+    assert [invite.code for invite in invites] == site.codes
+    assert all(len(found) == 20 for found in lists)
+    assert site.emulator.rate_limited == 0
+    assert clock.now - start >= 11.0
+
+
+async def test_stoat_without_headers_every_caller_still_gets_an_answer(clock: ManualTime) -> None:
+    site = build_stoat(clock, rate_limits=STOAT_LIMITS, rate_limit_headers=False)
+    async with site.emulator.serve() as api_base:
+        anonymous = StoatAdapter(api_base=api_base, clock=clock, sleep=clock.sleep, max_retries=10)
+        async with anonymous as stoat:
+            invites = await asyncio.gather(*(stoat.fetch_invite(c) for c in site.codes[:30]))
+    assert len(invites) == 30
+    assert site.emulator.rate_limited > 0
