@@ -19,7 +19,7 @@ import asyncio
 import socket
 import struct
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from enum import Enum
@@ -202,10 +202,18 @@ def _reset(request: web.Request) -> None:
 
 
 class FaultQueue:
-    """Faults waiting for requests, served in order, each once."""
+    """Faults waiting for requests: queued ones first, each once, then any schedule.
+
+    ``add`` queues faults for the very next requests; ``every`` spoils every n-th
+    request from then on, taking its faults in turn — steady trouble for load tests.
+    """
 
     def __init__(self) -> None:
         self._queue: deque[Fault] = deque()
+        self._schedule: tuple[Fault, ...] = ()
+        self._period = 0
+        self._seen = 0
+        self._served = 0
 
     def add(self, fault: Fault, *, times: int = 1) -> None:
         """Spoil the answers to the next ``times`` requests with ``fault``.
@@ -217,13 +225,36 @@ class FaultQueue:
             raise ValueError(f"times must be at least 1, got {times}")
         self._queue.extend([fault] * times)
 
+    def every(self, period: int, faults: Iterable[Fault]) -> None:
+        """Spoil every ``period``-th request from now on with ``faults``, in turn.
+
+        An empty ``faults`` stops the schedule.
+
+        Raises:
+            ValueError: ``period`` is below 1.
+        """
+        if period < 1:
+            raise ValueError(f"period must be at least 1, got {period}")
+        self._schedule, self._period, self._seen = tuple(faults), period, 0
+
     def pop(self) -> Fault | None:
-        """Return the next fault, if any, and forget it."""
-        return self._queue.popleft() if self._queue else None
+        """Return the fault for the request that just arrived, if any."""
+        if self._queue:
+            return self._queue.popleft()
+        if not self._schedule:
+            return None
+        self._seen += 1
+        if self._seen % self._period:
+            return None
+        fault = self._schedule[self._served % len(self._schedule)]
+        self._served += 1
+        return fault
 
     def clear(self) -> None:
-        """Forget every queued fault."""
+        """Forget every queued fault and the schedule."""
         self._queue.clear()
+        self._schedule = ()
 
     def __len__(self) -> int:
+        """The number of queued faults (the schedule not counted)."""
         return len(self._queue)

@@ -63,6 +63,13 @@ class Session:
                 # Cookies have no place in token-authenticated API calls.
                 cookie_jar=aiohttp.DummyCookieJar(),
             )
+            # aiohttp re-sends an idempotent request once, unseen, when the connection
+            # drops (RFC 9112, 9.3.1). The transport retries by its own policy, and a
+            # send it does not see is one the rate limiter cannot count: that hidden
+            # re-send is what earns a 429 at a window's edge. aiohttp has no public
+            # switch for it; its own test client turns it off the same way.
+            if hasattr(self._session, "_retry_connection"):
+                self._session._retry_connection = False
         return self._session
 
     async def send(
