@@ -42,19 +42,30 @@ _BY_CODE: dict[int, type[HTTPError]] = {
 }
 
 
+_UNREADABLE = (msgspec.MsgspecError, UnicodeDecodeError, RecursionError)
+"""Bodies that are not JSON (or not UTF-8), or JSON nested deeper than the stack allows."""
+_MAX_DEPTH = 32
+
+
 def read_error_body(response: Response) -> _wire.ErrorBody | None:
     """Return the Discord error body of ``response``, or ``None`` if it is not one."""
     if not response.body:
         return None
     try:
         return _wire.ERROR_DECODER.decode(response.body)
-    except msgspec.MsgspecError:
+    except _UNREADABLE:
         return None
 
 
-def _flatten(tree: Any, path: str = "") -> list[str]:
-    """Turn ``{"field": {"_errors": [{"message": …}]}}`` trees into ``field: message`` lines."""
+def _flatten(tree: Any, path: str = "", depth: int = 0) -> list[str]:
+    """Turn ``{"field": {"_errors": [{"message": …}]}}`` trees into ``field: message`` lines.
+
+    Branches deeper than ``_MAX_DEPTH`` are left out: Discord's trees are a few levels
+    deep, and a hostile one must not exhaust the stack.
+    """
     lines: list[str] = []
+    if depth > _MAX_DEPTH:
+        return lines
     if isinstance(tree, dict):
         for key, value in tree.items():
             if key == "_errors" and isinstance(value, list):
@@ -64,13 +75,13 @@ def _flatten(tree: Any, path: str = "") -> list[str]:
                     if isinstance(item, dict)
                 ]
             else:
-                lines += _flatten(value, f"{path}.{key}" if path else str(key))
+                lines += _flatten(value, f"{path}.{key}" if path else str(key), depth + 1)
     elif isinstance(tree, list):
         if all(isinstance(item, str) for item in tree):
             lines += [f"{path}: {item}" for item in tree]
         else:
             for index, item in enumerate(tree):
-                lines += _flatten(item, f"{path}[{index}]")
+                lines += _flatten(item, f"{path}[{index}]", depth + 1)
     return lines
 
 
@@ -81,7 +92,7 @@ def _field_errors(response: Response, body: _wire.ErrorBody) -> list[str]:
         # Some endpoints answer with bare field errors: {"target_users_file": ["Line 5: …"]}.
         try:
             return _flatten(msgspec.json.decode(response.body))
-        except msgspec.MsgspecError:
+        except _UNREADABLE:
             return []
     return []
 

@@ -101,7 +101,7 @@ def error_from_response(status: int, body: bytes, *, invite_route: bool = False)
     """
     try:
         parsed = _wire.ERROR_DECODER.decode(body) if body.strip() else None
-    except (msgspec.MsgspecError, UnicodeDecodeError):
+    except (msgspec.MsgspecError, UnicodeDecodeError, RecursionError):
         parsed = None
     if parsed is not None and parsed.type is not None:
         return _typed(status, parsed, invite_route=invite_route)

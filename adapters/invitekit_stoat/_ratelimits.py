@@ -43,7 +43,7 @@ class StoatRateLimits:
         if response.status == 429:
             try:
                 retry_after = _RETRY_AFTER.decode(response.body).retry_after
-            except msgspec.MsgspecError:
+            except (msgspec.MsgspecError, UnicodeDecodeError, RecursionError):
                 retry_after = None
             if retry_after is not None and retry_after < 0:
                 retry_after = None

@@ -39,7 +39,8 @@ _JSON_ANY: msgspec.json.Decoder[Any] = msgspec.json.Decoder()
 _JSON_TEXT = (bytes, bytearray, memoryview, str, msgspec.Raw)
 # msgspec skips the keys a Struct ignores without checking their UTF-8; decoding the same
 # bytes without a Struct then fails with UnicodeDecodeError rather than a DecodeError.
-_DECODE_ERRORS = (msgspec.MsgspecError, UnicodeDecodeError)
+# JSON nested deeper than the interpreter's recursion limit raises RecursionError.
+_DECODE_ERRORS = (msgspec.MsgspecError, UnicodeDecodeError, RecursionError)
 
 
 def decode_public_invite(platform: str, data: PayloadInput) -> PublicInvite:
@@ -76,7 +77,9 @@ def decode_private_invites(platform: str, data: PayloadInput) -> list[PrivateInv
 
 
 def payload_error(
-    exc: msgspec.MsgspecError | UnicodeDecodeError | PayloadError, *, platform: str
+    exc: msgspec.MsgspecError | UnicodeDecodeError | RecursionError | PayloadError,
+    *,
+    platform: str,
 ) -> PayloadError:
     """Return a ``PayloadError`` for a msgspec failure, with the JSON path it names."""
     if isinstance(exc, PayloadError):

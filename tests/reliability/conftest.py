@@ -9,6 +9,8 @@ import pytest
 from invitekit import register_adapter
 from invitekit.testing import isolated_registry
 from invitekit_discord import DiscordAdapter
+from invitekit_fake import FakeAdapter
+from invitekit_stoat import StoatAdapter
 from tests.http._support import ManualTime
 
 EPOCH_2026 = 1_772_323_200.0  # 2026-03-01T00:00:00Z
@@ -18,7 +20,8 @@ EPOCH_2026 = 1_772_323_200.0  # 2026-03-01T00:00:00Z
 def adapters_registered() -> Iterator[None]:
     """Make every built-in platform resolvable whatever the installed metadata says."""
     with isolated_registry():
-        register_adapter(DiscordAdapter, replace=True)
+        for adapter in (DiscordAdapter, StoatAdapter, FakeAdapter):
+            register_adapter(adapter, replace=True)
         yield
 
 

@@ -14,6 +14,7 @@ flight when a window ends are counted against the next one, where they may land.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -236,10 +237,18 @@ class Limiter:
                     if name == previous:
                         self._buckets.setdefault((info.bucket, resource), old)
         bucket = self._bucket(key)
-        if info.limit is not None:
+        if info.limit is not None and info.limit > 0:
             bucket.limit = info.limit
-        if info.remaining is not None and info.reset_after is not None:
-            bucket.learn(info.remaining, self._clock() + info.reset_after)
+        reset_after, remaining = info.reset_after, info.remaining
+        # Only sane facts are learnt: a NaN or negative one would wedge the bucket.
+        if (
+            remaining is not None
+            and remaining >= 0
+            and reset_after is not None
+            and math.isfinite(reset_after)
+            and reset_after >= 0
+        ):
+            bucket.learn(remaining, self._clock() + reset_after)
 
     def rate_limited(self, key: RouteKey, info: RateLimitInfo, retry_after: float) -> None:
         """Record a 429: pause everything if it is global, else empty the bucket."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
@@ -195,7 +196,7 @@ class HTTPTransport:
             except BaseException:
                 self._limiter.update(key, None, ticket)
                 raise
-            info = self._rate_limits.parse(response)
+            info = self._read_limits(response)
             self._limiter.update(key, info, ticket)
             logger.debug("%s -> %d (attempt %d)", route, response.status, attempt + 1)
             if response.status == 429:
@@ -267,8 +268,10 @@ class HTTPTransport:
         await self._sleep(delay)
 
     def _retry_after(self, info: RateLimitInfo, response: Response, attempt: int) -> float:
-        if info.retry_after is not None:
-            return info.retry_after
+        asked = info.retry_after
+        # A policy's value is used only when it is a delay: finite and not negative.
+        if asked is not None and math.isfinite(asked) and asked >= 0:
+            return asked
         asked = parse_retry_after(response.headers)
         if asked is not None:
             return asked
@@ -278,9 +281,23 @@ class HTTPTransport:
     # -- errors -------------------------------------------------------------------------
 
     def _error(self, response: Response, route: Route) -> HTTPError:
-        if self._error_mapper is None:
-            return generic_error(response, route, platform=self.platform)
-        return self._error_mapper(response, route)
+        if self._error_mapper is not None:
+            try:
+                return self._error_mapper(response, route)
+            except Exception as exc:
+                # A mapper that trips over a hostile body must not turn an HTTP error
+                # into an untyped one; the status still says what kind it is.
+                logger.warning("%s: the error mapper raised %s", route, type(exc).__name__)
+        return generic_error(response, route, platform=self.platform)
+
+    def _read_limits(self, response: Response) -> RateLimitInfo:
+        try:
+            return self._rate_limits.parse(response)
+        except Exception as exc:
+            # RateLimitPolicy.parse must not raise; if one does, the answer still counts.
+            policy = type(self._rate_limits).__name__
+            logger.warning("%s.parse raised %s", policy, type(exc).__name__)
+            return RateLimitInfo()
 
     def _rate_limited_error(self, response: Response, route: Route, delay: float) -> RateLimited:
         error = self._error(response, route)
