@@ -167,14 +167,16 @@ class Fault:
         stream = web.StreamResponse(status=real.status, headers=_kept(real))
         stream.content_type = real.content_type
         stream.content_length = len(body)
-        await stream.prepare(request)
-        await stream.write(body[: len(body) // 2])
-        if self.kind is FaultKind.RESET_DURING_BODY:
-            _reset(request)
-            return stream
-        await _pause(self.seconds, stopping)
-        await stream.write(body[len(body) // 2 :])
-        await stream.write_eof()
+        # The client may well have given up by the time the rest is due.
+        with suppress(ConnectionError):
+            await stream.prepare(request)
+            await stream.write(body[: len(body) // 2])
+            if self.kind is FaultKind.RESET_DURING_BODY:
+                _reset(request)
+                return stream
+            await _pause(self.seconds, stopping)
+            await stream.write(body[len(body) // 2 :])
+            await stream.write_eof()
         return stream
 
 

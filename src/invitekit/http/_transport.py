@@ -281,14 +281,22 @@ class HTTPTransport:
     # -- errors -------------------------------------------------------------------------
 
     def _error(self, response: Response, route: Route) -> HTTPError:
+        error = None
         if self._error_mapper is not None:
             try:
-                return self._error_mapper(response, route)
+                error = self._error_mapper(response, route)
             except Exception as exc:
                 # A mapper that trips over a hostile body must not turn an HTTP error
                 # into an untyped one; the status still says what kind it is.
                 logger.warning("%s: the error mapper raised %s", route, type(exc).__name__)
-        return generic_error(response, route, platform=self.platform)
+        if error is None:
+            error = generic_error(response, route, platform=self.platform)
+        if self._credential is not None:
+            # Some servers and proxies echo the credential back in their error text.
+            scrubbed = self._credential.scrub(error.message)
+            if scrubbed != error.message:
+                error.message, error.args = scrubbed, (scrubbed,)
+        return error
 
     def _read_limits(self, response: Response) -> RateLimitInfo:
         try:
