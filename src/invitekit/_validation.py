@@ -51,7 +51,10 @@ def check_id(value: object, *, what: str, platform: str | None = None) -> str:
 
 
 def check_reason(reason: object, *, platform: str | None = None) -> str | None:
-    """Return an audit-log ``reason`` unchanged if it fits in one header line.
+    """Return an audit-log ``reason`` as it can travel in one header line.
+
+    Spaces and tabs around it are dropped, as HTTP drops them from a header value; a
+    reason that is blank then is no reason (``None``).
 
     Raises:
         InvalidArgument: The reason is not a string, or contains a line break or another
@@ -66,7 +69,7 @@ def check_reason(reason: object, *, platform: str | None = None) -> str | None:
             "an audit-log reason must be a string without line breaks or control characters",
             platform=platform,
         )
-    return reason
+    return reason.strip(" \t") or None
 
 
 def check_limit(value: object, *, what: str, platform: str | None = None) -> int | None:

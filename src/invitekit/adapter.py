@@ -148,6 +148,7 @@ class Adapter(abc.ABC):
         Raises:
             InvalidInviteLink: ``code`` could not be placed in a request path.
             InvalidArgument: ``reason`` contains a line break or a control character.
+                (Spaces around it are dropped, and a blank one is no reason.)
             UnsupportedOperation: The adapter cannot delete invites.
             InviteNotFound: No such invite.
             MissingPermissions: The account may not delete it.
@@ -155,7 +156,7 @@ class Adapter(abc.ABC):
             TransportError: The request did not complete.
         """
         self._precheck("delete", code)
-        check_reason(reason, platform=self.platform)
+        reason = check_reason(reason, platform=self.platform)
         await self._delete(code, reason=reason)
 
     async def revoke(self, code: str, *, reason: str | None = None) -> None:
@@ -198,7 +199,7 @@ class Adapter(abc.ABC):
         check_id(channel_id, what="channel id", platform=self.platform)
         check_limit(max_uses, what="max_uses", platform=self.platform)
         check_limit(max_age, what="max_age", platform=self.platform)
-        check_reason(reason, platform=self.platform)
+        reason = check_reason(reason, platform=self.platform)
         invite = await self._create_invite(
             channel_id,
             max_uses=max_uses,
