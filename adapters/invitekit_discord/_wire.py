@@ -17,6 +17,8 @@ from msgspec import UNSET, UnsetType
 
 __all__ = [
     "ERROR_DECODER",
+    "GATEWAY_CREATE_DECODER",
+    "GATEWAY_DELETE_DECODER",
     "GUILD_INVITE_DECODER",
     "INVITE_DECODER",
     "JOB_STATUS_DECODER",
@@ -26,6 +28,8 @@ __all__ = [
     "Channel",
     "ErrorBody",
     "FriendInvite",
+    "GatewayInviteCreate",
+    "GatewayInviteDelete",
     "GroupDMInvite",
     "Guild",
     "GuildInvite",
@@ -41,6 +45,7 @@ __all__ = [
 ]
 
 Code = Annotated[str, msgspec.Meta(min_length=1)]
+Snowflake = Annotated[str, msgspec.Meta(pattern="^[0-9]{1,20}$")]
 
 
 class User(msgspec.Struct, kw_only=True):
@@ -185,6 +190,38 @@ class JobStatus(msgspec.Struct, kw_only=True):
     error_message: str | None = None
 
 
+class GatewayInviteCreate(msgspec.Struct, kw_only=True):
+    """The ``INVITE_CREATE`` dispatch: flat ids instead of objects, role ids instead of roles.
+
+    What the gateway docs list without a ``?`` is required, except ``uses`` (always 0,
+    so its absence says the same) and ``expires_at`` (absent from captures made
+    before 2025; the lifetime then gives it).
+    """
+
+    channel_id: Snowflake
+    code: Code
+    created_at: datetime
+    max_age: int
+    max_uses: int
+    temporary: bool
+    uses: int = 0
+    guild_id: Snowflake | None = None
+    inviter: User | None = None
+    target_type: int | None = None
+    target_user: User | None = None
+    target_application: Application | None = None
+    expires_at: datetime | UnsetType | None = UNSET
+    role_ids: list[Snowflake] | None = None
+
+
+class GatewayInviteDelete(msgspec.Struct, kw_only=True):
+    """The ``INVITE_DELETE`` dispatch."""
+
+    channel_id: Snowflake
+    code: Code
+    guild_id: Snowflake | None = None
+
+
 class ErrorBody(msgspec.Struct, kw_only=True):
     """An error or 429 body; ``errors`` is the nested field-error tree of 400s."""
 
@@ -201,3 +238,9 @@ RAW_LIST_DECODER: msgspec.json.Decoder[list[msgspec.Raw]] = msgspec.json.Decoder
 VANITY_DECODER: msgspec.json.Decoder[VanityURL] = msgspec.json.Decoder(VanityURL)
 JOB_STATUS_DECODER: msgspec.json.Decoder[JobStatus] = msgspec.json.Decoder(JobStatus)
 ERROR_DECODER: msgspec.json.Decoder[ErrorBody] = msgspec.json.Decoder(ErrorBody)
+GATEWAY_CREATE_DECODER: msgspec.json.Decoder[GatewayInviteCreate] = msgspec.json.Decoder(
+    GatewayInviteCreate
+)
+GATEWAY_DELETE_DECODER: msgspec.json.Decoder[GatewayInviteDelete] = msgspec.json.Decoder(
+    GatewayInviteDelete
+)
