@@ -43,13 +43,14 @@ class JoinSource(str, enum.Enum):
     INVITE = "invite"
     """Through ``JoinAttribution.invite``: its uses rose, and nothing else's did."""
     AMBIGUOUS = "ambiguous"
-    """Through one of ``candidates``: more than one of them rose (or vanished)."""
+    """Through one of ``candidates``: the uses of more than one rose (or one rose while
+    another invite vanished), so the tracker does not guess which."""
     VANITY = "vanity"
     """Through the server's vanity code: only its uses rose."""
     UNKNOWN = "unknown"
-    """Nothing rose. Either the invite vanished at its last use (it is in ``candidates``),
-    or the member came another way (added by a bot, through discovery), or this was the
-    server's first join the tracker saw."""
+    """No rise. Either an invite with a use limit vanished, perhaps at its last use (it
+    is in ``candidates``), or the member came another way (added by a bot or through
+    discovery), or this was the first join the tracker saw in the server."""
 
 
 class JoinAttribution(msgspec.Struct, frozen=True, kw_only=True):
@@ -60,8 +61,8 @@ class JoinAttribution(msgspec.Struct, frozen=True, kw_only=True):
     invite: PrivateInvite | None = None
     """The invite used (``INVITE``), as listed just after the join."""
     candidates: tuple[PrivateInvite, ...] = ()
-    """``AMBIGUOUS``: the invites it may have been; ``UNKNOWN``: invites that vanished at
-    their last use, so they may have been used without the tracker seeing the rise."""
+    """``AMBIGUOUS``: the invites it may have been. ``UNKNOWN``: invites with a use limit
+    that vanished, which may have been used up without the tracker seeing the rise."""
     vanity_code: str | None = None
     """The vanity code when it was used (``VANITY``) or may have been (``AMBIGUOUS``)."""
     member_id: str | None = None
@@ -91,20 +92,35 @@ VanityLookup = Callable[[str], Awaitable[VanityInfo | None]]
 """Returns a server's vanity code and uses, e.g. ``DiscordAdapter.fetch_vanity_url``."""
 
 
+def _uses() -> deque[float]:
+    return deque(maxlen=_MAX_PENDING)
+
+
 @dataclass
-class _Pending:
-    """Rises of one invite's uses not yet handed to a join: one timestamp per use."""
+class _Rise:
+    """Seen uses of one invite not yet handed to a join: one timestamp per use."""
 
     invite: PrivateInvite
-    times: deque[float] = field(default_factory=lambda: deque(maxlen=_MAX_PENDING))
+    times: deque[float] = field(default_factory=_uses)
 
 
 @dataclass
-class _Ambiguity:
-    """Uses that several joins share without telling which is whose."""
+class _Vanished:
+    """An invite with a use limit that disappeared: it may hold ``weight`` unseen uses."""
+
+    invite: PrivateInvite
+    weight: int
+    since: float
+
+
+@dataclass
+class _Group:
+    """Uses several joins share without telling which is whose."""
 
     candidates: dict[str, PrivateInvite]
     vanity: bool
+    seen: bool
+    """Whether a rise was seen (``AMBIGUOUS``), or only vanished invites (``UNKNOWN``)."""
     left: int
     since: float
 
@@ -116,26 +132,28 @@ class _Server:
     invites: dict[str, PrivateInvite] = field(default_factory=dict)
     vanity_code: str | None = None
     vanity_uses: int | None = None
-    pending: dict[str, _Pending] = field(default_factory=dict)
-    vanity_pending: deque[float] = field(default_factory=lambda: deque(maxlen=_MAX_PENDING))
-    vanished: dict[str, tuple[PrivateInvite, float]] = field(default_factory=dict)
-    ambiguity: _Ambiguity | None = None
+    rises: dict[str, _Rise] = field(default_factory=dict)
+    vanity_rises: deque[float] = field(default_factory=_uses)
+    vanished: dict[str, _Vanished] = field(default_factory=dict)
+    group: _Group | None = None
 
     def reset(self, invites: Iterable[PrivateInvite], vanity: VanityInfo | None) -> None:
         self.tracked = True
         self.invites = {invite.code: invite for invite in invites}
         self.vanity_code = None if vanity is None else vanity.code
         self.vanity_uses = None if vanity is None else vanity.uses
-        self.pending.clear()
-        self.vanity_pending.clear()
+        self.rises.clear()
+        self.vanity_rises.clear()
         self.vanished.clear()
-        self.ambiguity = None
+        self.group = None
 
-
-def _at_last_use(invite: PrivateInvite) -> bool:
-    uses = getattr(invite, "uses", None)
-    max_uses = getattr(invite, "max_uses", None)
-    return uses is not None and max_uses is not None and uses + 1 >= max_uses
+    def lose(self, invite: PrivateInvite, now: float) -> None:
+        """Note that ``invite`` is gone; with a use limit, it may have been used up."""
+        max_uses = getattr(invite, "max_uses", None)
+        if max_uses is None:
+            return  # unlimited invites vanish only by deletion or expiry
+        uses = getattr(invite, "uses", None) or 0
+        self.vanished[invite.code] = _Vanished(invite, max(1, max_uses - uses), now)
 
 
 class InviteTracker:
@@ -294,8 +312,8 @@ class InviteTracker:
         for server in servers:
             async with server.lock:
                 invite = server.invites.pop(code, None)
-                if invite is not None and _at_last_use(invite):
-                    server.vanished[code] = (invite, self._clock())
+                if invite is not None:
+                    server.lose(invite, self._clock())
 
     # -- the diff -----------------------------------------------------------------------
 
@@ -312,20 +330,19 @@ class InviteTracker:
             uses = getattr(invite, "uses", None)
             # An invite first seen now was created after the snapshot: it started at 0.
             previous = 0 if before is None else getattr(before, "uses", None)
+            if code in server.rises:
+                server.rises[code].invite = invite
             if uses is None or previous is None or uses <= previous:
-                if code in server.pending:
-                    server.pending[code].invite = invite
                 continue
-            pending = server.pending.setdefault(code, _Pending(invite))
-            pending.invite = invite
-            pending.times.extend([now] * min(uses - previous, _MAX_PENDING))
+            rise = server.rises.setdefault(code, _Rise(invite))
+            rise.times.extend([now] * min(uses - previous, _MAX_PENDING))
         for code, before in server.invites.items():
-            if code not in current and _at_last_use(before):
-                server.vanished[code] = (before, now)
+            if code not in current:
+                server.lose(before, now)
         server.invites = current
         if vanity is not None:
             if server.vanity_uses is not None and vanity.uses > server.vanity_uses:
-                server.vanity_pending.extend(
+                server.vanity_rises.extend(
                     [now] * min(vanity.uses - server.vanity_uses, _MAX_PENDING)
                 )
             server.vanity_code = vanity.code
@@ -333,80 +350,78 @@ class InviteTracker:
 
     def _expire(self, server: _Server, now: float) -> None:
         oldest = now - self._hold
-        for code in list(server.pending):
-            times = server.pending[code].times
+        for code in list(server.rises):
+            times = server.rises[code].times
             while times and times[0] < oldest:
                 times.popleft()
             if not times:
-                del server.pending[code]
-        while server.vanity_pending and server.vanity_pending[0] < oldest:
-            server.vanity_pending.popleft()
-        for code, (_, seen) in list(server.vanished.items()):
-            if seen < oldest:
+                del server.rises[code]
+        while server.vanity_rises and server.vanity_rises[0] < oldest:
+            server.vanity_rises.popleft()
+        for code, vanished in list(server.vanished.items()):
+            if vanished.since < oldest:
                 del server.vanished[code]
-        if server.ambiguity is not None and server.ambiguity.since < oldest:
-            server.ambiguity = None
+        if server.group is not None and server.group.since < oldest:
+            server.group = None
 
     def _attribute(
         self, server: _Server, server_id: str, member_id: str | None, now: float
     ) -> JoinAttribution:
         self._expire(server, now)
-        sources = len(server.pending) + bool(server.vanity_pending)
-        if server.ambiguity is None and not server.vanished and sources == 1:
-            if server.vanity_pending:
-                server.vanity_pending.popleft()
+        sources = len(server.rises) + bool(server.vanity_rises)
+        if server.group is None and not server.vanished and sources <= 1:
+            if server.vanity_rises:
+                server.vanity_rises.popleft()
                 return JoinAttribution(
                     server_id=server_id,
                     source=JoinSource.VANITY,
                     vanity_code=server.vanity_code,
                     member_id=member_id,
                 )
-            code, pending = next(iter(server.pending.items()))
-            pending.times.popleft()
-            if not pending.times:
-                del server.pending[code]
+            if not server.rises:
+                return JoinAttribution(
+                    server_id=server_id, source=JoinSource.UNKNOWN, member_id=member_id
+                )
+            code, rise = next(iter(server.rises.items()))
+            rise.times.popleft()
+            if not rise.times:
+                del server.rises[code]
             return JoinAttribution(
                 server_id=server_id,
                 source=JoinSource.INVITE,
-                invite=pending.invite,
+                invite=rise.invite,
                 member_id=member_id,
             )
-        if server.ambiguity is None and sources == 0:
-            vanished = tuple(invite for invite, _ in server.vanished.values())
-            server.vanished.clear()
-            return JoinAttribution(
-                server_id=server_id,
-                source=JoinSource.UNKNOWN,
-                candidates=vanished,
-                member_id=member_id,
-            )
-        return self._ambiguous(server, server_id, member_id, now)
-
-    def _ambiguous(
-        self, server: _Server, server_id: str, member_id: str | None, now: float
-    ) -> JoinAttribution:
-        # Every rise in play may be this member's: merge them into one group that the
-        # joins still to come share, instead of guessing which rise is whose.
-        previous = server.ambiguity
-        candidates = dict(previous.candidates) if previous is not None else {}
-        left = previous.left if previous is not None else 0
-        vanity = (previous is not None and previous.vanity) or bool(server.vanity_pending)
-        for code, pending in server.pending.items():
-            candidates[code] = pending.invite
-            left += len(pending.times)
-        for code, (invite, _) in server.vanished.items():
-            candidates[code] = invite
-            left += 1
-        left += len(server.vanity_pending)
-        server.pending.clear()
-        server.vanished.clear()
-        server.vanity_pending.clear()
-        left -= 1
-        server.ambiguity = _Ambiguity(candidates, vanity, left, now) if left > 0 else None
+        group = self._regroup(server, now)
         return JoinAttribution(
             server_id=server_id,
-            source=JoinSource.AMBIGUOUS,
-            candidates=tuple(candidates.values()),
-            vanity_code=server.vanity_code if vanity else None,
+            source=JoinSource.AMBIGUOUS if group.seen else JoinSource.UNKNOWN,
+            candidates=tuple(group.candidates.values()),
+            vanity_code=server.vanity_code if group.vanity else None,
             member_id=member_id,
         )
+
+    def _regroup(self, server: _Server, now: float) -> _Group:
+        """Merge every unclaimed use into one group, and let this join take one of them.
+
+        Which of the merged uses is whose cannot be told, so the joins they belong to
+        all share the group's candidates instead of each getting a guess.
+        """
+        group = server.group or _Group({}, vanity=False, seen=False, left=0, since=now)
+        for code, rise in server.rises.items():
+            group.candidates[code] = rise.invite
+            group.left += len(rise.times)
+            group.seen = True
+        for code, vanished in server.vanished.items():
+            group.candidates[code] = vanished.invite
+            group.left += vanished.weight
+        if server.vanity_rises:
+            group.vanity = group.seen = True
+            group.left += len(server.vanity_rises)
+        server.rises.clear()
+        server.vanished.clear()
+        server.vanity_rises.clear()
+        group.left -= 1
+        group.since = now
+        server.group = group if group.left > 0 else None
+        return group
