@@ -147,13 +147,21 @@ class _Server:
         self.vanished.clear()
         self.group = None
 
-    def lose(self, invite: PrivateInvite, now: float) -> None:
-        """Note that ``invite`` is gone; with a use limit, it may have been used up."""
+    def lose(self, invite: PrivateInvite, now: float, *, reported: bool) -> None:
+        """Note that ``invite`` is gone; with a use limit, it may have been used up.
+
+        Found missing from a listing, it may hide every use it had left. Reported
+        deleted, it counts only at its last use: the platform reports a used-up invite
+        as it goes, while one revoked with uses to spare would otherwise cloud the joins
+        after it.
+        """
         max_uses = getattr(invite, "max_uses", None)
         if max_uses is None:
             return  # unlimited invites vanish only by deletion or expiry
-        uses = getattr(invite, "uses", None) or 0
-        self.vanished[invite.code] = _Vanished(invite, max(1, max_uses - uses), now)
+        left = max_uses - (getattr(invite, "uses", None) or 0)
+        if reported and left > 1:
+            return
+        self.vanished[invite.code] = _Vanished(invite, max(1, left), now)
 
 
 class InviteTracker:
@@ -313,7 +321,7 @@ class InviteTracker:
             async with server.lock:
                 invite = server.invites.pop(code, None)
                 if invite is not None:
-                    server.lose(invite, self._clock())
+                    server.lose(invite, self._clock(), reported=True)
 
     # -- the diff -----------------------------------------------------------------------
 
@@ -338,7 +346,7 @@ class InviteTracker:
             rise.times.extend([now] * min(uses - previous, _MAX_PENDING))
         for code, before in server.invites.items():
             if code not in current:
-                server.lose(before, now)
+                server.lose(before, now, reported=False)
         server.invites = current
         if vanity is not None:
             if server.vanity_uses is not None and vanity.uses > server.vanity_uses:

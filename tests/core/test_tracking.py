@@ -398,6 +398,29 @@ async def test_a_delete_event_at_the_last_use_makes_a_candidate(scene: Scene) ->
     assert codes(result) == {"once"}
 
 
+async def test_a_reported_revoke_with_uses_to_spare_clouds_nothing(scene: Scene) -> None:
+    scene.invite("aaa")
+    scene.invite("ten", max_uses=10)
+    tracker = scene.tracker()
+    await tracker.track(scene.server.id)
+    await scene.owner_adapter.delete("ten")
+    await tracker.invite_deleted("ten", server_id=scene.server.id)
+    await scene.join("aaa")
+    assert (await tracker.member_joined(scene.server.id)).code == "aaa"
+
+
+async def test_an_unreported_vanishing_may_hide_every_use_left(scene: Scene) -> None:
+    scene.invite("aaa")
+    scene.invite("ten", max_uses=10)
+    tracker = scene.tracker()
+    await tracker.track(scene.server.id)
+    await scene.owner_adapter.delete("ten")  # no event: it might as well have been used up
+    await scene.join("aaa")
+    result = await tracker.member_joined(scene.server.id)
+    assert result.source is JoinSource.AMBIGUOUS
+    assert codes(result) == {"aaa", "ten"}
+
+
 async def test_forget_stops_tracking(scene: Scene) -> None:
     tracker = scene.tracker()
     await tracker.track(scene.server.id)

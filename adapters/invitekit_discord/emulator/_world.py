@@ -259,6 +259,8 @@ class World:
         self.applications: dict[str, dict[str, Any]] = {}
         self.audit_log: list[tuple[str, str, str | None]] = []
         """``(action, invite code, reason)`` for every create and delete."""
+        self.dispatches: list[tuple[str, dict[str, Any]]] = []
+        """``(event name, data)`` of every gateway dispatch the API calls caused."""
 
     def new_id(self) -> str:
         """Return a fresh snowflake."""
@@ -341,6 +343,42 @@ class World:
                 temporary=invite.temporary,
                 created_at=_iso(invite.created_at),
             )
+        return data
+
+    def render_invite_create(self, invite: EmulatedInvite) -> dict[str, Any]:
+        """Render the ``INVITE_CREATE`` dispatch Discord sends for ``invite``."""
+        guild = invite.guild
+        data: dict[str, Any] = {
+            "channel_id": invite.channel.id,
+            "code": invite.code,
+            "created_at": _iso(invite.created_at),
+            "max_age": invite.max_age,
+            "max_uses": invite.max_uses,
+            "temporary": invite.temporary,
+            "uses": 0,
+            "expires_at": (
+                None if invite.max_age == 0 else _iso(invite.created_at + invite.max_age)
+            ),
+        }
+        if guild is not None:
+            data["guild_id"] = guild.id
+        if invite.inviter is not None:
+            data["inviter"] = invite.inviter.render()
+        if invite.target_type is not None:
+            data["target_type"] = invite.target_type
+        if invite.target_user is not None:
+            data["target_user"] = invite.target_user.render()
+        if invite.target_application is not None:
+            data["target_application"] = invite.target_application
+        if invite.roles:
+            data["role_ids"] = [role.id for role in invite.roles]
+        return data
+
+    def render_invite_delete(self, invite: EmulatedInvite) -> dict[str, Any]:
+        """Render the ``INVITE_DELETE`` dispatch Discord sends for ``invite``."""
+        data: dict[str, Any] = {"channel_id": invite.channel.id, "code": invite.code}
+        if invite.guild is not None:
+            data["guild_id"] = invite.guild.id
         return data
 
     def render_job(self, job: TargetUsersJobState) -> dict[str, Any]:
