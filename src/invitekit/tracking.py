@@ -28,7 +28,7 @@ import msgspec
 from invitekit.adapter import Adapter
 from invitekit.capabilities import Capability
 from invitekit.errors import InvalidArgument
-from invitekit.models import PrivateInvite, ServerInvite
+from invitekit.models import BaseInvite, PrivateInvite, ServerInvite
 
 __all__ = ["InviteTracker", "JoinAttribution", "JoinSource", "VanityInfo", "VanityLookup"]
 
@@ -291,11 +291,12 @@ class InviteTracker:
             self._observe(server, invites, vanity, now)
             return self._attribute(server, server_id, member_id, now)
 
-    async def invite_created(self, invite: PrivateInvite) -> None:
+    async def invite_created(self, invite: BaseInvite) -> None:
         """Add an invite the platform reported created (Discord's ``INVITE_CREATE``).
 
-        Invites of servers not tracked, and group invites, are ignored. An invite the
-        tracker already listed keeps the use count it was listed with.
+        Anything but a ``ServerInvite`` of a tracked server is ignored, so a converted
+        peer object can be passed as it is. An invite the tracker already listed keeps
+        the use count it was listed with.
         """
         if not isinstance(invite, ServerInvite):
             return

@@ -123,11 +123,12 @@ def invite_payload(invite: Any) -> dict[str, Any]:
         if _known(guild):
             data["guild"] = _guild(guild)
     data["channel"] = _channel(invite.channel)
+    # The libraries read an absent expires_at as null; Discord always sends the key now.
+    data["expires_at"] = invite.expires_at
     for key, value in (
         ("inviter", _user(invite.inviter)),
         ("target_user", _user(invite.target_user)),
         ("target_application", _application(invite.target_application)),
-        ("expires_at", invite.expires_at),
         ("approximate_member_count", invite.approximate_member_count),
         ("approximate_presence_count", invite.approximate_presence_count),
         ("guild_scheduled_event", _event(_scheduled_event(invite))),

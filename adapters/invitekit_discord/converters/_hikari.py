@@ -135,11 +135,12 @@ def invite_payload(invite: Any, *, metadata: bool) -> dict[str, Any]:
         ("roles", roles or None),
         ("approximate_member_count", invite.approximate_member_count),
         ("approximate_presence_count", invite.approximate_active_member_count),
-        ("expires_at", invite.expires_at),
     ):
         if value is not None:
             data[key] = value
     data["flags"] = enum_value(invite.flags)
+    # hikari reads an absent expires_at as null; Discord always sends the key now.
+    data["expires_at"] = invite.expires_at
     if metadata:
         data.update(
             uses=invite.uses,
