@@ -82,10 +82,12 @@ class VanityInfo(Protocol):
     """A server's vanity code and how often it was used (Discord's ``DiscordVanityURL``)."""
 
     @property
-    def code(self) -> str | None: ...
+    def code(self) -> str | None:
+        """The vanity code, or ``None`` when the server has none."""
 
     @property
-    def uses(self) -> int: ...
+    def uses(self) -> int:
+        """How often members joined through it."""
 
 
 VanityLookup = Callable[[str], Awaitable[VanityInfo | None]]
