@@ -90,8 +90,11 @@ class VanityInfo(Protocol):
         """How often members joined through it."""
 
 
-VanityLookup = Callable[[str], Awaitable[VanityInfo | None]]
-"""Returns a server's vanity code and uses, e.g. ``DiscordAdapter.fetch_vanity_url``."""
+class VanityLookup(Protocol):
+    """Looks up a server's vanity code and uses, e.g. ``DiscordAdapter.fetch_vanity_url``."""
+
+    def __call__(self, server_id: str, /) -> Awaitable[VanityInfo | None]:
+        """Return the vanity code and uses of ``server_id``, or ``None`` when it has none."""
 
 
 def _uses() -> deque[float]:
