@@ -19,9 +19,9 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from invitekit import InvalidArgument, PayloadError, PrivateInvite, PublicInvite
+from invitekit import InvalidArgument, PrivateInvite, PublicInvite
 from invitekit.adapter import PayloadInput
-from invitekit.decoding import as_raw
+from invitekit.decoding import as_raw_object
 from invitekit_stoat._adapter import StoatAdapter
 from invitekit_stoat._details import DEFAULT_CDN_BASE
 from invitekit_stoat._wire import PLATFORM
@@ -107,12 +107,7 @@ def from_payload(
     Raises:
         PayloadError: ``data`` is not a JSON object, or malformed for its shape.
     """
-    raw = as_raw(data, platform=PLATFORM)
-    if not isinstance(raw, dict):
-        raise PayloadError(
-            f"malformed {PLATFORM} payload at $: expected an object, got {type(raw).__name__}",
-            platform=PLATFORM,
-        )
+    raw = as_raw_object(data, platform=PLATFORM)
     if "_id" in raw:
         return StoatAdapter.decode_private_invite(raw)
     return StoatAdapter._public(raw, cdn_base)

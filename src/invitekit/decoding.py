@@ -22,6 +22,7 @@ from invitekit.registry import get_adapter_class
 
 __all__ = [
     "as_raw",
+    "as_raw_object",
     "decode_payload",
     "decode_private_invite",
     "decode_private_invites",
@@ -119,6 +120,21 @@ def as_raw(data: PayloadInput, *, platform: str) -> Any:
         except _DECODE_ERRORS as exc:
             raise payload_error(exc, platform=platform) from exc
     return data
+
+
+def as_raw_object(data: PayloadInput, *, platform: str) -> dict[str, Any]:
+    """Return ``data`` as a parsed JSON object, for code that dispatches on its keys.
+
+    Raises:
+        PayloadError: The text is not JSON, or the value is not an object (path ``$``).
+    """
+    raw = as_raw(data, platform=platform)
+    if not isinstance(raw, dict):
+        raise PayloadError(
+            f"malformed {platform} payload at $: expected an object, got {type(raw).__name__}",
+            platform=platform,
+        )
+    return raw
 
 
 def decode_tagged(

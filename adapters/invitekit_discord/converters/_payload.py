@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from invitekit import PayloadError, PrivateInvite, PublicInvite
+from invitekit import PrivateInvite, PublicInvite
 from invitekit.adapter import PayloadInput
-from invitekit.decoding import as_raw
+from invitekit.decoding import as_raw_object
 from invitekit_discord._convert import PLATFORM
 from invitekit_discord._gateway import decode_invite_create
 from invitekit_discord.converters._common import decode
@@ -24,12 +24,7 @@ def from_payload(data: PayloadInput) -> PublicInvite | PrivateInvite:
     Raises:
         PayloadError: ``data`` is not a JSON object, or malformed for its shape.
     """
-    raw = as_raw(data, platform=PLATFORM)
-    if not isinstance(raw, dict):
-        raise PayloadError(
-            f"malformed {PLATFORM} payload at $: expected an object, got {type(raw).__name__}",
-            platform=PLATFORM,
-        )
+    raw = as_raw_object(data, platform=PLATFORM)
     if "channel" not in raw and "channel_id" in raw:
         return decode_invite_create(raw)
     return decode(raw, private="uses" in raw and "created_at" in raw)
