@@ -1,0 +1,84 @@
+"""The msgspec floor: the same bytes decoded into bare Structs holding only what a user reads.
+
+"What a user reads" is the information invitekit's platform-neutral models carry — code,
+server, channel, inviter, counts, limits, times, the event id — with nothing converted:
+no URLs built from asset hashes, no enums, no platform details. Plain ``msgspec.Struct``
+with default options, one ``Decoder`` each: what anyone would write by hand in a minute.
+Nothing decodes these bytes into something useful faster.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+__all__ = ["DISCORD_GROUP", "DISCORD_GUILD", "DISCORD_LISTED"]
+
+
+class DiscordUser(msgspec.Struct):
+    id: str | None = None
+    username: str | None = None
+    global_name: str | None = None
+    avatar: str | None = None
+    bot: bool | None = None
+
+
+class DiscordGuild(msgspec.Struct):
+    id: str
+    name: str | None = None
+    description: str | None = None
+    icon: str | None = None
+    banner: str | None = None
+    splash: str | None = None
+    features: list[str] = []
+    vanity_url_code: str | None = None
+    nsfw: bool | None = None
+
+
+class DiscordChannel(msgspec.Struct):
+    id: str | None = None
+    name: str | None = None
+    type: int | None = None
+
+
+class DiscordEvent(msgspec.Struct):
+    id: str
+
+
+class DiscordGuildInvite(msgspec.Struct):
+    code: str
+    guild: DiscordGuild | None = None
+    channel: DiscordChannel | None = None
+    inviter: DiscordUser | None = None
+    approximate_member_count: int | None = None
+    approximate_presence_count: int | None = None
+    expires_at: datetime | None = None
+    guild_scheduled_event: DiscordEvent | None = None
+
+
+class DiscordGroupInvite(msgspec.Struct):
+    code: str
+    channel: DiscordChannel | None = None
+    inviter: DiscordUser | None = None
+    approximate_member_count: int | None = None
+    expires_at: datetime | None = None
+
+
+class DiscordListedInvite(msgspec.Struct):
+    code: str
+    guild_id: str | None = None
+    guild: DiscordGuild | None = None
+    channel: DiscordChannel | None = None
+    inviter: DiscordUser | None = None
+    uses: int | None = None
+    max_uses: int | None = None
+    max_age: int | None = None
+    temporary: bool | None = None
+    created_at: datetime | None = None
+    expires_at: datetime | None = None
+
+
+DISCORD_GUILD = msgspec.json.Decoder(DiscordGuildInvite)
+DISCORD_GROUP = msgspec.json.Decoder(DiscordGroupInvite)
+DISCORD_LISTED = msgspec.json.Decoder(list[DiscordListedInvite])
