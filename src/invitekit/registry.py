@@ -141,6 +141,11 @@ def get_adapter_class(platform: str) -> type[Adapter]:
         UnknownPlatform: No adapter is registered under that name.
         AdapterImportError: The adapter is registered but could not be imported.
     """
+    # Lock-free for the common case: decoding calls this once per payload, and reading
+    # a dict entry is atomic.
+    adapter = _loaded.get(platform)
+    if adapter is not None:
+        return adapter
     with _lock:
         adapter = _loaded.get(platform)
         if adapter is not None:
