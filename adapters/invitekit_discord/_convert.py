@@ -202,6 +202,7 @@ def _recipients(channel: _wire.Channel) -> tuple[InviteUser, ...]:
 def _guild_details(payload: _wire.GuildInviteBody, invite_type: int | None) -> DiscordInviteDetails:
     channel, guild, roles = payload.channel, payload.guild, payload.roles
     icon = None if channel is None else channel.icon
+    icon_url = None if channel is None or not icon else _asset("channel-icons", channel.id, icon)
     return DiscordInviteDetails(
         invite_type=invite_type,
         channel_type=None if channel is None else channel.type,
@@ -216,7 +217,7 @@ def _guild_details(payload: _wire.GuildInviteBody, invite_type: int | None) -> D
         nsfw_level=None if guild is None else guild.nsfw_level,
         premium_subscription_count=None if guild is None else guild.premium_subscription_count,
         # Group DMs carry these; keep them whatever the channel type says.
-        channel_icon_url=_asset("channel-icons", channel.id, icon) if icon else None,
+        channel_icon_url=icon_url,
         recipients=() if channel is None else _recipients(channel),
         has_metadata=payload.created_at is not None,
     )
@@ -227,11 +228,12 @@ def _other_details(
 ) -> DiscordInviteDetails:
     channel = payload.channel
     icon = None if channel is None else channel.icon
+    icon_url = None if channel is None or not icon else _asset("channel-icons", channel.id, icon)
     return DiscordInviteDetails(
         invite_type=invite_type,
         channel_type=None if channel is None else channel.type,
         flags=payload.flags or 0,
-        channel_icon_url=_asset("channel-icons", channel.id, icon) if icon else None,
+        channel_icon_url=icon_url,
         recipients=() if channel is None else _recipients(channel),
         friends_count=payload.friends_count if isinstance(payload, _wire.FriendInvite) else None,
         has_metadata=payload.created_at is not None,
