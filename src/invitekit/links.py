@@ -253,6 +253,10 @@ class LinkScanner:
     def find(self, text: str) -> list[InviteRef]:
         """Return every invite link in ``text``, in order of first appearance, each once."""
         found: list[InviteRef] = []
+        if "/" not in text:
+            # Every link has a '/' after its host; most chat messages have none at all,
+            # and this test costs a fraction of the regular expression's pass.
+            return found
         seen: set[InviteRef] = set()
         for match in self._candidates.finditer(text):
             if _continues(text, match.end()):

@@ -202,6 +202,9 @@ def default_scanner() -> LinkScanner:
     third-party package cannot stop link scanning for every other platform.
     """
     global _scanner
+    scanner = _scanner  # lock-free when built: find_invites calls this once per message
+    if scanner is not None:
+        return scanner
     with _lock:
         if _scanner is None:
             rules = []
