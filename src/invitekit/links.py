@@ -189,6 +189,8 @@ class LinkScanner:
 
     def match_url(self, url: str) -> InviteRef | None:
         """Return the invite ``url`` links to, or ``None`` if it is not an invite link."""
+        if "/" not in url:
+            return None  # every form has a path: a bare code never needs the steps below
         if _WHITESPACE.search(url):
             return None
         scheme = _SCHEME.match(url)
