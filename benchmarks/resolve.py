@@ -90,9 +90,8 @@ def _invitekit_client(concurrency: int) -> Opener:
 @asynccontextmanager
 async def _discord_py(api_base: str) -> AsyncIterator[Lookup]:
     import aiohttp
-    import discord.http
-
     import discord
+    import discord.http
 
     http_module: Any = discord.http
 
