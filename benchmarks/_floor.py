@@ -13,7 +13,14 @@ from datetime import datetime
 
 import msgspec
 
-__all__ = ["DISCORD_GROUP", "DISCORD_GUILD", "DISCORD_LISTED"]
+__all__ = [
+    "DISCORD_GROUP",
+    "DISCORD_GUILD",
+    "DISCORD_LISTED",
+    "STOAT_GROUP",
+    "STOAT_LISTED",
+    "STOAT_SERVER",
+]
 
 
 class DiscordUser(msgspec.Struct):
@@ -82,3 +89,43 @@ class DiscordListedInvite(msgspec.Struct):
 DISCORD_GUILD = msgspec.json.Decoder(DiscordGuildInvite)
 DISCORD_GROUP = msgspec.json.Decoder(DiscordGroupInvite)
 DISCORD_LISTED = msgspec.json.Decoder(list[DiscordListedInvite])
+
+
+class StoatFile(msgspec.Struct):
+    id: str = msgspec.field(name="_id")
+    tag: str = ""
+
+
+class StoatServerInvite(msgspec.Struct):
+    code: str
+    server_id: str
+    server_name: str
+    channel_id: str
+    channel_name: str
+    user_name: str
+    member_count: int
+    server_icon: StoatFile | None = None
+    server_banner: StoatFile | None = None
+    channel_description: str | None = None
+    user_avatar: StoatFile | None = None
+
+
+class StoatGroupInvite(msgspec.Struct):
+    code: str
+    channel_id: str
+    channel_name: str
+    user_name: str
+    channel_description: str | None = None
+    user_avatar: StoatFile | None = None
+
+
+class StoatPrivateInvite(msgspec.Struct):
+    code: str = msgspec.field(name="_id")
+    creator: str = ""
+    channel: str = ""
+    server: str | None = None
+
+
+STOAT_SERVER = msgspec.json.Decoder(StoatServerInvite)
+STOAT_GROUP = msgspec.json.Decoder(StoatGroupInvite)
+STOAT_LISTED = msgspec.json.Decoder(list[StoatPrivateInvite])

@@ -84,6 +84,44 @@ def discord_cases(settings: Settings) -> list[Case]:
     ]
 
 
+def stoat_cases(settings: Settings) -> list[Case]:
+    """The Stoat scenarios: server and group public invites, a server's list."""
+    peers = _peers.stoat_peers()
+    server = payload("stoat", "server_public_invite.json")
+    group = payload("stoat", "group_public_invite.json")
+    listed = repeated_list("stoat", "server_invites_list.json", settings.list_size, code_key="_id")
+
+    def public(data: bytes) -> Any:
+        return invitekit.decode_public_invite("stoat", data)
+
+    def private_list(data: bytes) -> Any:
+        return invitekit.decode_private_invites("stoat", data)
+
+    return [
+        Case(
+            "Stoat server invite",
+            server,
+            public,
+            _floor.STOAT_SERVER.decode,
+            [(p.name, p.public) for p in peers],
+        ),
+        Case(
+            "Stoat group invite",
+            group,
+            public,
+            _floor.STOAT_GROUP.decode,
+            [(p.name, p.public) for p in peers],
+        ),
+        Case(
+            f"Stoat list of {settings.list_size} server invites",
+            listed,
+            private_list,
+            _floor.STOAT_LISTED.decode,
+            [(p.name, p.listed) for p in peers],
+        ),
+    ]
+
+
 def _contenders(case: Case) -> list[Contender]:
     data = case.data
     named: list[tuple[str, Any, Decode]] = [
@@ -145,4 +183,4 @@ def run_cases(cases: Sequence[Case], settings: Settings) -> tuple[list[Table], l
 
 def run(settings: Settings) -> tuple[list[Table], list[Target]]:
     """The decode scenarios of every platform invitekit and the peers share."""
-    return run_cases(discord_cases(settings), settings)
+    return run_cases([*discord_cases(settings), *stoat_cases(settings)], settings)

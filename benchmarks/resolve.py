@@ -1,5 +1,7 @@
 """resolve: 1,000 lookups of 100 distinct codes, 50 at a time, against the local emulators.
 
+Discord (discord.py as the peer) and Stoat (stoat.py as the peer).
+
 invitekit without its client (every lookup is one request: no cache, no coalescing), then
 through ``InviteClient`` (cache and coalescing on), against each peer's own HTTP client
 pointed at the same emulator on 127.0.0.1. Reported: lookups per second (median of the
@@ -25,9 +27,11 @@ from benchmarks._measure import Role
 from benchmarks._peers import installed_version
 from benchmarks._report import Row, Table, Target
 from benchmarks._settings import Settings
-from invitekit import InviteClient
+from invitekit import Adapter, InviteClient
 from invitekit_discord import DiscordAdapter
 from invitekit_discord.emulator import DiscordEmulator, Limit
+from invitekit_stoat import StoatAdapter
+from invitekit_stoat.emulator import StoatEmulator
 
 __all__ = ["RESOLVE_TARGET_CACHED", "run"]
 
@@ -61,30 +65,45 @@ async def drive(lookup: Lookup, sequence: Sequence[str], concurrency: int) -> li
     return results
 
 
-def _adapter(api_base: str) -> DiscordAdapter:
+def _discord_adapter(api_base: str) -> Adapter:
     return DiscordAdapter(api_base=api_base, lookup_limit=None, global_limit=None)
 
 
-@asynccontextmanager
-async def _invitekit_uncached(api_base: str) -> AsyncIterator[Lookup]:
-    async with _adapter(api_base) as adapter:
-        yield adapter.fetch_invite
+def _stoat_adapter(api_base: str) -> Adapter:
+    return StoatAdapter(api_base=api_base)
 
 
-def _invitekit_client(concurrency: int) -> Opener:
+def _invitekit_uncached(make: Callable[[str], Adapter]) -> Opener:
     @asynccontextmanager
     async def open_(api_base: str) -> AsyncIterator[Lookup]:
+        async with make(api_base) as adapter:
+            yield adapter.fetch_invite
+
+    return open_
+
+
+def _invitekit_client(make: Callable[[str], Adapter], concurrency: int) -> Opener:
+    @asynccontextmanager
+    async def open_(api_base: str) -> AsyncIterator[Lookup]:
+        adapter = make(api_base)
         client = InviteClient(
-            _adapter(api_base), max_concurrency=concurrency, per_platform_concurrency=concurrency
+            adapter, max_concurrency=concurrency, per_platform_concurrency=concurrency
         )
         async with client:
 
             async def lookup(code: str) -> Any:
-                return await client.fetch_invite(code, platform="discord")
+                return await client.fetch_invite(code, platform=adapter.platform)
 
             yield lookup
 
     return open_
+
+
+def _ours(make: Callable[[str], Adapter], concurrency: int) -> list[HTTPContender]:
+    return [
+        HTTPContender("invitekit (cache/coalescing off)", "ours", _invitekit_uncached(make)),
+        HTTPContender("invitekit InviteClient (on)", "ours", _invitekit_client(make, concurrency)),
+    ]
 
 
 @asynccontextmanager
@@ -116,15 +135,33 @@ async def _discord_py(api_base: str) -> AsyncIterator[Lookup]:
         await http.close()
 
 
+@asynccontextmanager
+async def _stoat_py(api_base: str) -> AsyncIterator[Lookup]:
+    import stoat
+    from stoat.parser import Parser
+
+    state = stoat.State()
+    http = stoat.HTTPClient(base=api_base, state=state)
+    state.setup(http=http, parser=Parser(state=state))
+    async with http:
+        yield http.get_invite
+
+
 def discord_contenders(concurrency: int) -> list[HTTPContender]:
-    """invitekit uncached, invitekit's client, and the installed Discord peers."""
-    contenders = [
-        HTTPContender("invitekit (cache/coalescing off)", "ours", _invitekit_uncached),
-        HTTPContender("invitekit InviteClient (on)", "ours", _invitekit_client(concurrency)),
-    ]
+    """invitekit uncached, invitekit's client, and discord.py if installed."""
+    contenders = _ours(_discord_adapter, concurrency)
     version = installed_version("discord.py")
     if version is not None:
         contenders.append(HTTPContender(f"discord.py {version}", "peer", _discord_py))
+    return contenders
+
+
+def stoat_contenders(concurrency: int) -> list[HTTPContender]:
+    """invitekit uncached, invitekit's client, and stoat.py if installed."""
+    contenders = _ours(_stoat_adapter, concurrency)
+    version = installed_version("stoat.py")
+    if version is not None:
+        contenders.append(HTTPContender(f"stoat.py {version}", "peer", _stoat_py))
     return contenders
 
 
@@ -166,27 +203,67 @@ async def _measure(
     return [(c, s, n) for c, s, n in zip(contenders, samples, sent, strict=True)]
 
 
-async def _discord(settings: Settings) -> Table:
-    emulator, codes = discord_emulator(settings.codes)
-    sequence = [codes[i % len(codes)] for i in range(settings.lookups)]
-    random.Random(6).shuffle(sequence)
-    contenders = discord_contenders(settings.concurrency)
-    async with emulator.serve() as api_base:
-        measured = await _measure(
-            contenders, api_base, lambda: len(emulator.requests), sequence, settings
-        )
+def stoat_emulator(codes: int) -> tuple[StoatEmulator, list[str]]:
+    """A Stoat emulator with ``codes`` live server invites and no rate limits."""
+    emulator = StoatEmulator(rate_limits=None)
+    alice = emulator.add_user("alice", avatar=True)
+    server = emulator.add_server("Benchmarks", owner=alice, icon=True, banner=True)
+    general = server.channel("general")
+    names = [f"bench{i:04d}" for i in range(codes)]
+    for code in names:
+        emulator.add_invite(general, creator=alice, code=code)
+    return emulator, names
+
+
+def _table(
+    platform: str, measured: list[tuple[HTTPContender, list[float], int]], settings: Settings
+) -> Table:
     rows = [
         Row(c.name, c.role, statistics.median(s), f"{n:,} HTTP requests per run")
         for c, s, n in measured
     ]
     return Table(
-        f"resolve: Discord, {settings.lookups:,} lookups of {settings.codes} codes, "
+        f"resolve: {platform}, {settings.lookups:,} lookups of {settings.codes} codes, "
         f"concurrency {settings.concurrency}",
         "lookups/s",
         False,
         rows,
         notes=["The emulator runs in the same process and event loop, on 127.0.0.1."],
     )
+
+
+def _sequence(codes: list[str], settings: Settings) -> list[str]:
+    sequence = [codes[i % len(codes)] for i in range(settings.lookups)]
+    random.Random(6).shuffle(sequence)
+    return sequence
+
+
+async def _discord(settings: Settings) -> Table:
+    emulator, codes = discord_emulator(settings.codes)
+    contenders = discord_contenders(settings.concurrency)
+    async with emulator.serve() as api_base:
+        measured = await _measure(
+            contenders,
+            api_base,
+            lambda: len(emulator.requests),
+            _sequence(codes, settings),
+            settings,
+        )
+    return _table("Discord", measured, settings)
+
+
+async def _stoat(settings: Settings) -> Table:
+    emulator, codes = stoat_emulator(settings.codes)
+    contenders = stoat_contenders(settings.concurrency)
+    async with emulator.serve() as api_base:
+        measured = await _measure(
+            contenders,
+            api_base,
+            lambda: len(emulator.requests),
+            _sequence(codes, settings),
+            settings,
+        )
+    return _table("Stoat", measured, settings)
 
 
 def _targets(table: Table) -> list[Target]:
@@ -213,5 +290,5 @@ def _targets(table: Table) -> list[Target]:
 
 def run(settings: Settings) -> tuple[list[Table], list[Target]]:
     """Resolve against each platform's emulator with every contender."""
-    table = asyncio.run(_discord(settings))
-    return [table], _targets(table)
+    tables = [asyncio.run(_discord(settings)), asyncio.run(_stoat(settings))]
+    return tables, [target for table in tables for target in _targets(table)]
