@@ -149,8 +149,11 @@ class Limiter:
         self._global_until = 0.0
 
     def _bucket(self, key: RouteKey) -> _Bucket:
-        name = self._bucket_ids.get(key.route, key.route)
-        return self._buckets.setdefault((name, key.resource), _Bucket())
+        ident = (self._bucket_ids.get(key.route, key.route), key.resource)
+        bucket = self._buckets.get(ident)
+        if bucket is None:  # not setdefault: that would build a bucket and lock every call
+            bucket = self._buckets[ident] = _Bucket()
+        return bucket
 
     def has_throttle(self, name: str) -> bool:
         """Return whether a throttle called ``name`` exists."""
@@ -183,6 +186,17 @@ class Limiter:
 
     async def _take(self, key: RouteKey, wait: Wait) -> _Bucket:
         bucket = self._bucket(key)
+        if not bucket.lock.locked():
+            # Nobody is waiting on this bucket: if it has room, count the request without
+            # taking the lock (nothing below awaits, so this is as atomic as the lock).
+            now = self._clock()
+            if bucket.reset_at is not None and bucket.reset_at <= now:
+                bucket.remaining, bucket.reset_at = bucket.limit, None
+            if bucket.remaining is None:
+                return
+            if bucket.remaining > 0:
+                bucket.remaining -= 1
+                return
         async with bucket.lock:
             while True:
                 now = self._clock()
