@@ -26,7 +26,8 @@ __all__ = [
 ]
 
 _JSON_TEXT = (bytes, bytearray, memoryview, str, msgspec.Raw)
-_DECODE_ERRORS = (msgspec.MsgspecError, UnicodeDecodeError)
+# Deeper nesting than the stack allows ends the fast path too; the careful one names it.
+_DECODE_ERRORS = (msgspec.MsgspecError, UnicodeDecodeError, RecursionError)
 
 
 class _Unknown(msgspec.Struct):

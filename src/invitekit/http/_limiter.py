@@ -189,14 +189,14 @@ class Limiter:
         if not bucket.lock.locked():
             # Nobody is waiting on this bucket: if it has room, count the request without
             # taking the lock (nothing below awaits, so this is as atomic as the lock).
-            now = self._clock()
-            if bucket.reset_at is not None and bucket.reset_at <= now:
-                bucket.remaining, bucket.reset_at = bucket.limit, None
-            if bucket.remaining is None:
-                return
-            if bucket.remaining > 0:
-                bucket.remaining -= 1
-                return
+            if bucket.reset_at is not None and bucket.reset_at <= self._clock():
+                bucket.new_window()
+            probing = not bucket.answered and bucket.in_flight
+            if not probing and (bucket.remaining is None or bucket.remaining > 0):
+                bucket.in_flight += 1
+                if bucket.remaining is not None:
+                    bucket.remaining -= 1
+                return bucket
         async with bucket.lock:
             while True:
                 now = self._clock()
