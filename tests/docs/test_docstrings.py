@@ -69,6 +69,7 @@ def test_the_reference_covers_the_public_modules() -> None:
         "invitekit.client",
         "invitekit.decoding",
         "invitekit.demo",
+        "invitekit.emulation",
         "invitekit.errors",
         "invitekit.http",
         "invitekit.links",

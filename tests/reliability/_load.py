@@ -17,7 +17,11 @@ from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import invitekit
+import invitekit_discord
+import invitekit_stoat
 from invitekit import Adapter, InviteClient, InviteError, InviteNotFound, PublicInvite
 from invitekit.client import CacheSettings
 from invitekit.emulation import Fault, FaultQueue
@@ -33,6 +37,7 @@ __all__ = [
     "RoundResult",
     "load_platform",
     "loaded_client",
+    "memory_held_by_invitekit",
     "run_round",
     "traced_memory",
 ]
@@ -233,3 +238,20 @@ def traced_memory() -> int:
     """Bytes ``tracemalloc`` traces once garbage is collected (0 when not tracing)."""
     gc.collect()
     return tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else 0
+
+
+_OURS = [
+    tracemalloc.Filter(True, str(Path(package.__path__[0]) / "*"))
+    for package in (invitekit, invitekit_discord, invitekit_stoat)
+] + [tracemalloc.Filter(False, "*/emulator/*")]
+
+
+def memory_held_by_invitekit() -> int:
+    """Bytes still held that invitekit's own code (not the emulators) allocated.
+
+    Needs ``tracemalloc`` running; noise from aiohttp's and asyncio's pools is left out,
+    so a request that leaves anything of invitekit's behind shows at once.
+    """
+    gc.collect()
+    snapshot = tracemalloc.take_snapshot().filter_traces(_OURS)
+    return sum(stat.size for stat in snapshot.statistics("filename"))
