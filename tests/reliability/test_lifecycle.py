@@ -13,10 +13,13 @@ from collections.abc import Iterator
 import aiohttp
 import pytest
 
-from invitekit import InviteClient, TransportError
+from invitekit import InviteClient, InviteError, TransportError
 from invitekit.emulation import Fault
 from invitekit_discord import DiscordAdapter
 from invitekit_discord.emulator import DiscordEmulator
+from invitekit_stoat import StoatAdapter
+from invitekit_stoat.emulator import StoatEmulator
+from tests.http._support import ManualTime
 from tests.reliability._threaded import served_in_thread
 
 TOKEN = "MTIz.lifecycle.TOKEN"
@@ -111,3 +114,37 @@ async def test_timeouts_and_resets_leave_nothing_open(
                 await adapter.create_invite(channel_id)
     assert others() == set()
     assert open_sessions() == []
+
+
+def test_a_stoat_adapter_leaves_nothing_open_after_faults() -> None:
+    stoat = StoatEmulator(rate_limits=None)
+    owner = stoat.add_user("owner")
+    channel = stoat.add_server("Lifecycle", owner=owner).channel("general")
+    codes = [stoat.add_invite(channel, creator=owner).code for _ in range(10)]
+    stoat.faults.every(3, [Fault.reset(), Fault.slow_body(30.0), Fault.stall(30.0)])
+
+    async def run(api_base: str) -> None:
+        time = ManualTime()  # backoffs take no real time
+        adapter = StoatAdapter(
+            token=owner.token,
+            bot=False,
+            api_base=api_base,
+            timeout=0.2,
+            clock=time,
+            sleep=time.sleep,
+        )
+        async with adapter:
+            outcomes = await asyncio.gather(
+                *(adapter.fetch_invite(code) for code in codes),
+                adapter.create_invite(channel.id),
+                return_exceptions=True,
+            )
+            assert all(
+                not isinstance(o, BaseException) or isinstance(o, InviteError) for o in outcomes
+            )
+        assert not adapter.transport.session_open
+        assert others() == set()
+        assert open_sessions() == []
+
+    with served_in_thread(stoat.serve()) as api_base:
+        asyncio.run(run(api_base))
