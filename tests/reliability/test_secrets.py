@@ -27,6 +27,7 @@ from invitekit_discord import DiscordAdapter
 from invitekit_discord.emulator import DiscordEmulator
 from invitekit_stoat import StoatAdapter
 from invitekit_stoat.emulator import StoatEmulator
+from tests.http._support import ManualTime
 from tests.reliability._pages import BAD_GATEWAY_PAGE
 from tests.reliability._threaded import served_in_thread
 
@@ -50,6 +51,11 @@ FAULTS = [
     Fault.empty(),
 ]
 """What the server may do, including echoing the token back (a buggy proxy would)."""
+
+
+TIME = ManualTime()
+FAST = {"timeout": 0.1, "max_retries": 1, "max_wait": 1, "clock": TIME, "sleep": TIME.sleep}
+"""Short timeouts, and backoffs that take no real time."""
 
 
 def leaked(text: str) -> bool:
@@ -195,7 +201,10 @@ async def test_discord_calls_and_faults_show_no_token(logs: Everything) -> None:
     emulator = discord_world()
     async with emulator.serve() as api_base:
         adapter = DiscordAdapter(
-            SENTINEL, api_base=api_base, timeout=0.1, max_retries=1, lookup_limit=None, max_wait=1
+            SENTINEL,
+            api_base=api_base,
+            lookup_limit=None,
+            **FAST,  # type: ignore[arg-type]
         )
         async with adapter:
             (channel_id,) = emulator.world.channels
@@ -216,9 +225,7 @@ async def test_discord_calls_and_faults_show_no_token(logs: Everything) -> None:
 async def test_stoat_calls_and_faults_show_no_token(logs: Everything) -> None:
     emulator, code, server_id = stoat_world()
     async with emulator.serve() as api_base:
-        adapter = StoatAdapter(
-            token=SENTINEL, api_base=api_base, timeout=0.1, max_retries=1, max_wait=1
-        )
+        adapter = StoatAdapter(token=SENTINEL, api_base=api_base, **FAST)  # type: ignore[arg-type]
         async with adapter:
             calls = [
                 lambda: adapter.fetch_invite(code),
