@@ -1,24 +1,63 @@
 """Rate-limit state at run time: buckets learnt from responses, the global pause, throttles.
 
-Nothing here sleeps on its own: every wait goes through the ``Wait`` callback the
+A transport keeps this state in a ``RateLimitStore``. The default, ``MemoryRateLimitStore``,
+keeps it in this process; a shared store (``invitekit.redis.RedisRateLimitStore``) keeps it
+where several processes see it, so a fleet obeys the limits of one client.
+
+Nothing here sleeps on its own: every wait goes through the ``RateLimitWait`` callback the
 transport passes in, which either sleeps or raises ``RateLimited`` when waiting is not
-allowed. Waiting happens under a per-bucket lock, so requests queued behind an empty
-bucket go out in order once it refills.
+allowed. In memory, waiting happens under a per-bucket lock, so requests queued behind an
+empty bucket go out in order once it refills.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
 
 from invitekit.http._ratelimits import RateLimitInfo, RouteKey, Throttle
 
-__all__ = ["Limiter", "Wait"]
+__all__ = ["MemoryRateLimitStore", "RateLimitStore", "RateLimitWait", "Wait"]
 
-Wait = Callable[[float, str], Awaitable[None]]
+RateLimitWait = Callable[[float, str], Awaitable[None]]
 """Wait ``seconds`` for ``why``, or raise ``RateLimited`` if that is not allowed."""
+Wait = RateLimitWait
+
+
+@runtime_checkable
+class RateLimitStore(Protocol):
+    """Where a transport keeps what it knows about rate limits.
+
+    Every call names a ``scope``: transports with the same scope (one platform and
+    account, across processes for a shared store) share buckets, the global pause and
+    throttles. Throttles are passed with every ``acquire`` as ``(name, Throttle)``
+    pairs, so a store needs no configuration of its own.
+    """
+
+    async def acquire(
+        self,
+        scope: str,
+        key: RouteKey,
+        throttles: Sequence[tuple[str, Throttle]],
+        wait: RateLimitWait,
+    ) -> None:
+        """Wait until a request on ``key`` may go out under every limit, and count it.
+
+        Raises:
+            RateLimited: Through ``wait``, when a needed wait is not allowed.
+        """
+
+    async def update(self, scope: str, key: RouteKey, info: RateLimitInfo) -> None:
+        """Learn from the rate-limit facts of a response to a request on ``key``."""
+
+    async def rate_limited(
+        self, scope: str, key: RouteKey, info: RateLimitInfo, retry_after: float
+    ) -> None:
+        """Record a 429: pause every route of ``scope`` if it is global, else the bucket."""
 
 
 @dataclass
@@ -41,7 +80,7 @@ class _Window:
         while self.sent and self.sent[0] <= now - self.throttle.period:
             self.sent.popleft()
 
-    async def acquire(self, name: str, clock: Callable[[], float], wait: Wait) -> None:
+    async def acquire(self, name: str, clock: Callable[[], float], wait: RateLimitWait) -> None:
         async with self.lock:
             now = clock()
             self._expire(now)
@@ -52,49 +91,56 @@ class _Window:
             self.sent.append(now)
 
 
-class Limiter:
-    """Every limit one transport obeys.
+class _Scope:
+    """Everything one scope has learnt: bucket ids, buckets, windows, the global pause."""
+
+    def __init__(self) -> None:
+        self.windows: dict[str, _Window] = {}
+        self.bucket_ids: dict[str, str] = {}
+        self.buckets: dict[tuple[str, str], _Bucket] = {}
+        self.global_until = 0.0
+
+    def window(self, name: str, throttle: Throttle) -> _Window:
+        window = self.windows.get(name)
+        if window is None:
+            window = self.windows[name] = _Window(throttle)
+        window.throttle = throttle
+        return window
+
+    def bucket(self, key: RouteKey) -> _Bucket:
+        name = self.bucket_ids.get(key.route, key.route)
+        return self.buckets.setdefault((name, key.resource), _Bucket())
+
+
+class MemoryRateLimitStore:
+    """A ``RateLimitStore`` in this process: the default of every transport.
 
     Args:
         clock: Monotonic seconds.
-        throttles: Client-side caps by name; routes name the one they count against.
-        global_throttle: A client-side cap on every request, if any.
     """
 
-    def __init__(
-        self,
-        clock: Callable[[], float],
-        throttles: dict[str, Throttle] | None = None,
-        global_throttle: Throttle | None = None,
-    ) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self._windows = {name: _Window(t) for name, t in (throttles or {}).items()}
-        self._global_window = None if global_throttle is None else _Window(global_throttle)
-        self._bucket_ids: dict[str, str] = {}
-        self._buckets: dict[tuple[str, str], _Bucket] = {}
-        self._global_until = 0.0
+        self._scopes: dict[str, _Scope] = {}
 
-    def _bucket(self, key: RouteKey) -> _Bucket:
-        name = self._bucket_ids.get(key.route, key.route)
-        return self._buckets.setdefault((name, key.resource), _Bucket())
+    def _scope(self, scope: str) -> _Scope:
+        state = self._scopes.get(scope)
+        if state is None:
+            state = self._scopes[scope] = _Scope()
+        return state
 
-    def has_throttle(self, name: str) -> bool:
-        """Return whether a throttle called ``name`` exists."""
-        return name in self._windows
-
-    async def acquire(self, key: RouteKey, throttle: str | None, wait: Wait) -> None:
-        """Wait until a request on ``key`` may go out, and count it.
-
-        Raises:
-            RateLimited: Through ``wait``, when a needed wait is not allowed.
-            KeyError: ``throttle`` names no configured throttle.
-        """
-        if throttle is not None:
-            await self._windows[throttle].acquire(throttle, self._clock, wait)
-        if self._global_window is not None:
-            await self._global_window.acquire("global", self._clock, wait)
-        await self._wait_global(wait)
-        bucket = self._bucket(key)
+    async def acquire(
+        self,
+        scope: str,
+        key: RouteKey,
+        throttles: Sequence[tuple[str, Throttle]],
+        wait: RateLimitWait,
+    ) -> None:
+        state = self._scope(scope)
+        for name, throttle in throttles:
+            await state.window(name, throttle).acquire(name, self._clock, wait)
+        await self._wait_global(state, wait)
+        bucket = state.bucket(key)
         async with bucket.lock:
             now = self._clock()
             if bucket.reset_at is not None and bucket.reset_at <= now:
@@ -104,38 +150,40 @@ class Limiter:
                 await wait(delay, f"bucket {key.route!r}")
                 bucket.remaining, bucket.reset_at = bucket.limit, None
                 # A global pause may have started while this request slept.
-                await self._wait_global(wait)
+                await self._wait_global(state, wait)
             if bucket.remaining is not None:
                 bucket.remaining -= 1
 
-    async def _wait_global(self, wait: Wait) -> None:
-        delay = self._global_until - self._clock()
+    async def _wait_global(self, state: _Scope, wait: RateLimitWait) -> None:
+        delay = state.global_until - self._clock()
         if delay > 0:
             await wait(delay, "global rate limit")
 
-    def update(self, key: RouteKey, info: RateLimitInfo) -> None:
-        """Learn from the rate-limit facts of a response to a request on ``key``."""
+    async def update(self, scope: str, key: RouteKey, info: RateLimitInfo) -> None:
+        state = self._scope(scope)
         if info.bucket is not None:
-            previous = self._bucket_ids.get(key.route, key.route)
+            previous = state.bucket_ids.get(key.route, key.route)
             if previous != info.bucket:
-                self._bucket_ids[key.route] = info.bucket
+                state.bucket_ids[key.route] = info.bucket
                 # Keep what was learnt under the provisional name: same limits, new id.
-                old = self._buckets.get((previous, key.resource))
-                if old is not None and (info.bucket, key.resource) not in self._buckets:
-                    self._buckets[(info.bucket, key.resource)] = old
-        bucket = self._bucket(key)
+                old = state.buckets.get((previous, key.resource))
+                if old is not None and (info.bucket, key.resource) not in state.buckets:
+                    state.buckets[(info.bucket, key.resource)] = old
+        bucket = state.bucket(key)
         if info.limit is not None:
             bucket.limit = info.limit
         if info.remaining is not None and info.reset_after is not None:
             bucket.remaining = info.remaining
             bucket.reset_at = self._clock() + info.reset_after
 
-    def rate_limited(self, key: RouteKey, info: RateLimitInfo, retry_after: float) -> None:
-        """Record a 429: pause everything if it is global, else empty the bucket."""
+    async def rate_limited(
+        self, scope: str, key: RouteKey, info: RateLimitInfo, retry_after: float
+    ) -> None:
+        state = self._scope(scope)
         until = self._clock() + retry_after
         if info.is_global:
-            self._global_until = max(self._global_until, until)
+            state.global_until = max(state.global_until, until)
             return
-        bucket = self._bucket(key)
+        bucket = state.bucket(key)
         bucket.remaining = 0
         bucket.reset_at = max(bucket.reset_at or 0.0, until)

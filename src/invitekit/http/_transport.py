@@ -18,7 +18,7 @@ import msgspec
 from invitekit.errors import HTTPError, InvalidArgument, RateLimited, TransportError
 from invitekit.http._credentials import Credential
 from invitekit.http._errors import ErrorMapper, generic_error
-from invitekit.http._limiter import Limiter
+from invitekit.http._limiter import MemoryRateLimitStore, RateLimitStore
 from invitekit.http._messages import FormPart, Response, Route
 from invitekit.http._ratelimits import (
     DefaultRateLimits,
@@ -36,6 +36,7 @@ __all__ = ["HTTPTransport"]
 logger = logging.getLogger("invitekit.http")
 
 _ENCODER = msgspec.json.Encoder()
+_GLOBAL = "global"
 
 
 class HTTPTransport:
@@ -56,6 +57,11 @@ class HTTPTransport:
         retry: How often and when to try again.
         throttles: Client-side caps by name; a ``Route`` names the one it counts against.
         global_throttle: A client-side cap on every request.
+        rate_limit_store: Where rate-limit state lives; a ``MemoryRateLimitStore`` of
+            this transport's own by default. A shared store (Redis) makes every
+            transport with the same ``rate_limit_scope`` obey one set of limits.
+        rate_limit_scope: Which state in the store is this transport's; ``platform``
+            (or the base URL without one) by default.
         wait_for_rate_limits: Wait when a limit is reached; ``False`` raises
             ``RateLimited`` instead.
         max_wait: The longest single rate-limit wait; a longer one raises ``RateLimited``
@@ -64,7 +70,8 @@ class HTTPTransport:
         sleep: The coroutine used to wait; for tests.
 
     Raises:
-        InvalidArgument: ``base_url`` is not an http(s) URL, or a number is out of range.
+        InvalidArgument: ``base_url`` is not an http(s) URL, a number is out of range, or
+            a throttle is named ``"global"`` alongside ``global_throttle``.
     """
 
     def __init__(
@@ -81,6 +88,8 @@ class HTTPTransport:
         retry: RetryPolicy | None = None,
         throttles: Mapping[str, Throttle] | None = None,
         global_throttle: Throttle | None = None,
+        rate_limit_store: RateLimitStore | None = None,
+        rate_limit_scope: str | None = None,
         wait_for_rate_limits: bool = True,
         max_wait: float | None = 60.0,
         clock: Callable[[], float] = time.monotonic,
@@ -105,7 +114,17 @@ class HTTPTransport:
         self._max_wait = max_wait
         self._clock = clock
         self._sleep = sleep
-        self._limiter = Limiter(clock, dict(throttles or {}), global_throttle)
+        self._throttles = dict(throttles or {})
+        if global_throttle is not None:
+            if _GLOBAL in self._throttles:
+                raise InvalidArgument(
+                    f"the throttle name {_GLOBAL!r} is taken by global_throttle", platform=platform
+                )
+            self._global: list[tuple[str, Throttle]] = [(_GLOBAL, global_throttle)]
+        else:
+            self._global = []
+        self._limiter: RateLimitStore = rate_limit_store or MemoryRateLimitStore(clock)
+        self._scope = rate_limit_scope or platform or self.base_url
         default_headers = dict(headers or {})
         if user_agent is not None:
             default_headers["User-Agent"] = user_agent
@@ -163,7 +182,7 @@ class HTTPTransport:
             raise TransportError("the HTTP transport is closed", platform=self.platform)
         if json is not None and form is not None:
             raise InvalidArgument("give a JSON body or a form, not both", platform=self.platform)
-        if route.throttle is not None and not self._limiter.has_throttle(route.throttle):
+        if route.throttle is not None and route.throttle not in self._throttles:
             raise InvalidArgument(f"no throttle named {route.throttle!r}", platform=self.platform)
         send_headers = dict(headers or {})
         body = None
@@ -171,10 +190,13 @@ class HTTPTransport:
             body = _ENCODER.encode(json)
             send_headers.setdefault("Content-Type", "application/json")
         key = self._rate_limits.route_key(route)
+        throttles = self._global
+        if route.throttle is not None:
+            throttles = [(route.throttle, self._throttles[route.throttle]), *throttles]
         url = self.base_url + route.path
         attempt = 0
         while True:
-            await self._limiter.acquire(key, route.throttle, self._wait)
+            await self._limiter.acquire(self._scope, key, throttles, self._wait)
             try:
                 response = await self._session.send(
                     route.method, url, params=params, headers=send_headers, body=body, form=form
@@ -186,11 +208,11 @@ class HTTPTransport:
                 await self._backoff(route, attempt, None, "transport failure")
                 continue
             info = self._rate_limits.parse(response)
-            self._limiter.update(key, info)
+            await self._limiter.update(self._scope, key, info)
             logger.debug("%s -> %d (attempt %d)", route, response.status, attempt + 1)
             if response.status == 429:
                 delay = self._retry_after(info, response, attempt)
-                self._limiter.rate_limited(key, info, delay)
+                await self._limiter.rate_limited(self._scope, key, info, delay)
                 if attempt >= self._retry.max_retries or not self._may_wait(delay):
                     raise self._rate_limited_error(response, route, delay)
                 attempt += 1
