@@ -11,8 +11,10 @@ from invitekit.capabilities import Capability
 from invitekit.client import (
     CacheSettings,
     ClientStats,
+    Coalescing,
     InviteCache,
     InviteClient,
+    MemoryCoalescing,
     MemoryInviteCache,
     Resolution,
 )
@@ -88,6 +90,7 @@ __all__ = [
     "Capability",
     "ChannelType",
     "ClientStats",
+    "Coalescing",
     "Conflict",
     "Forbidden",
     "GroupInvite",
@@ -109,6 +112,7 @@ __all__ = [
     "LinkForm",
     "LinkRules",
     "LinkScanner",
+    "MemoryCoalescing",
     "MemoryInviteCache",
     "MissingPermissions",
     "NotFound",
