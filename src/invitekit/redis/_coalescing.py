@@ -57,10 +57,13 @@ return redis.call('PUBLISH', ARGV[2], ARGV[3])
 """
 
 
+_NONE = msgspec.Raw(b"null")
+
+
 class _Notice(msgspec.Struct, array_like=True):
     lease: str
-    outcome: msgspec.Raw | None = None
-    """The encoded outcome; ``None`` when the holder gave up without one."""
+    outcome: msgspec.Raw = _NONE
+    """The encoded outcome; JSON ``null`` when the holder gave up without one."""
 
 
 _NOTICE_DECODER = msgspec.json.Decoder(_Notice)
@@ -212,7 +215,7 @@ class RedisCoalescing:
             with contextlib.suppress(asyncio.CancelledError):
                 await renewing
             notice = _ENCODER.encode(
-                _Notice(lease_key, None if outcome is None else msgspec.Raw(outcome))
+                _Notice(lease_key, _NONE if outcome is None else msgspec.Raw(outcome))
             )
 
             async def finish(client: Redis) -> None:
@@ -287,7 +290,7 @@ class RedisCoalescing:
             return
         for waiter in self._waiters.get(notice.lease, ()):
             if not waiter.done():
-                waiter.set_result(notice.outcome)
+                waiter.set_result(None if bytes(notice.outcome) == b"null" else notice.outcome)
 
     async def _unsubscribe(self) -> None:
         listener, self._listener = self._listener, None

@@ -58,7 +58,7 @@ class _Entry(msgspec.Struct, array_like=True):
     kind: str
     body: msgspec.Raw
     details_type: str | None = None
-    details: msgspec.Raw | None = None
+    details: msgspec.Raw = msgspec.Raw(b"null")
 
 
 class _ErrorRecord(msgspec.Struct, omit_defaults=True):
@@ -139,7 +139,7 @@ def encode_outcome(outcome: PublicInvite | InviteError) -> bytes:
             kind,
             msgspec.Raw(_ENCODER.encode(body)),
             None if details is None else details_tag(type(details)),
-            None if details is None else msgspec.Raw(_ENCODER.encode(details)),
+            msgspec.Raw(_ENCODER.encode(details)),
         )
     )
 
@@ -166,7 +166,7 @@ def decode_outcome(data: bytes) -> PublicInvite | InviteError:
     except msgspec.DecodeError as exc:
         raise UndecodableOutcome(f"malformed {entry.kind} invite: {exc}") from exc
     fields = {name: getattr(record, name) for name in record.__struct_fields__}
-    if entry.details_type is not None and entry.details is not None:
+    if entry.details_type is not None:
         details_type = _details_type(fields["platform"], entry.details_type)
         decoder_for_details = _details_decoders.get(details_type)
         if decoder_for_details is None:
