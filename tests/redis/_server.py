@@ -32,6 +32,11 @@ def _ping(port: int) -> bool:
         return False
 
 
+def _options(**values: object) -> list[str]:
+    options = {"bind": "127.0.0.1", "save": "", "appendonly": "no", "daemonize": "no", **values}
+    return [part for name, value in options.items() for part in (f"--{name}", str(value))]
+
+
 class RedisServer:
     """One redis-server process without persistence; ``start``/``stop`` may repeat.
 
@@ -64,16 +69,7 @@ class RedisServer:
         """
         log = Path(self._dir.name) / "redis.log"
         self._process = subprocess.Popen(
-            [
-                self.executable,
-                "--port", str(self.port),
-                "--bind", "127.0.0.1",
-                "--save", "",
-                "--appendonly", "no",
-                "--dir", self._dir.name,
-                "--logfile", str(log),
-                "--daemonize", "no",
-            ],  # fmt: skip
+            [self.executable, *_options(port=self.port, dir=self._dir.name, logfile=log)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -36,7 +36,7 @@ from invitekit_discord import (
     DiscordScheduledEvent,
     InviteFlags,
 )
-from invitekit_fake import FakeAdapter, FakeWorld
+from invitekit_fake import FakeAdapter, FakeChannel, FakeGroup, FakeUser, FakeWorld
 from tests.discord._openapi import Generator, load_schemas
 from tests.discord.conftest import PAYLOADS
 
@@ -71,7 +71,7 @@ async def test_fake_invites_of_every_kind_round_trip() -> None:
     owner = world.add_user("owner", display_name="Owner")
     server = world.add_server("Bridge", owner=owner)
     group = world.add_group("Pals", owner=owner)
-    targets = [server.channel("general"), group, owner]
+    targets: list[FakeChannel | FakeGroup | FakeUser] = [server.channel("general"), group, owner]
     codes = [world.add_invite(target, max_age=3600).code for target in targets]
     async with FakeAdapter(world) as fake:
         invites = [await fake.fetch_invite(code) for code in codes]
@@ -122,7 +122,8 @@ def test_a_fully_detailed_discord_invite_round_trips() -> None:
     assert isinstance(back, PublicServerInvite)
     assert isinstance(back.details, DiscordInviteDetails)
     assert back.details.is_guest
-    assert back.expires_at is not None and back.expires_at.utcoffset() == timedelta(hours=2)
+    assert back.expires_at is not None
+    assert back.expires_at.utcoffset() == timedelta(hours=2)
 
 
 @pytest.mark.parametrize(
@@ -257,7 +258,9 @@ def test_entries_are_json_not_pickle() -> None:
     assert b"pickle" not in data
 
 
-def entry(kind: str, body: object, details_type: str | None = None, details: object = None) -> bytes:
+def entry(
+    kind: str, body: object, details_type: str | None = None, details: object = None
+) -> bytes:
     return json.dumps([1, kind, body, details_type, details]).encode()
 
 

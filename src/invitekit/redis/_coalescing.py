@@ -120,7 +120,14 @@ class RedisCoalescing:
         self._pubsub: PubSub | None = None
         self._listener: asyncio.Task[None] | None = None
         self._subscribed = asyncio.Event()
+        self._subscribing = asyncio.Lock()
+        self._waiting = 0
         self._closed = False
+
+    @property
+    def waiting(self) -> int:
+        """Lookups of this process waiting now for another process's outcome."""
+        return self._waiting
 
     def lease_key(self, key: LookupKey) -> str:
         """The Redis key of the lease of one lookup."""
@@ -235,6 +242,13 @@ class RedisCoalescing:
 
     async def _wait(self, lease_key: str, waiter: asyncio.Future[msgspec.Raw | None]) -> object:
         """Wait for the holder's outcome while its lease lives."""
+        self._waiting += 1
+        try:
+            return await self._watch(lease_key, waiter)
+        finally:
+            self._waiting -= 1
+
+    async def _watch(self, lease_key: str, waiter: asyncio.Future[msgspec.Raw | None]) -> object:
         while True:
             remaining = await self.fleet.call(
                 "lease watch", lambda client: client.pttl(lease_key), _local_ttl
@@ -262,13 +276,15 @@ class RedisCoalescing:
     async def _subscribe(self, client: Redis) -> bool:
         if self._closed:
             return False
-        if self._listener is None or self._listener.done():
-            await self._unsubscribe()
-            self._subscribed = asyncio.Event()
-            self._pubsub = client.pubsub()
-            await self._pubsub.subscribe(self._channel)
-            self._listener = asyncio.ensure_future(self._listen(self._pubsub, self._subscribed))
-        if not self._subscribed.is_set():
+        if self._subscribed.is_set() and self._listener is not None and not self._listener.done():
+            return True
+        async with self._subscribing:
+            if self._listener is None or self._listener.done():
+                await self._unsubscribe()
+                self._subscribed = asyncio.Event()
+                self._pubsub = client.pubsub()
+                await self._pubsub.subscribe(self._channel)
+                self._listener = asyncio.ensure_future(self._listen(self._pubsub, self._subscribed))
             timeout = client.connection_pool.connection_kwargs.get("socket_timeout") or 5.0
             await asyncio.wait_for(self._subscribed.wait(), timeout)
         return True

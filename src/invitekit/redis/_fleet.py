@@ -16,7 +16,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Literal, TypeVar
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
@@ -107,24 +107,29 @@ class RedisFleet:
         on_unavailable: OnUnavailable = "fallback",
         retry_interval: float = 5.0,
         timeout: float = 1.0,
+        max_connections: int = 32,
     ) -> Self:
         """Make a fleet with its own client for ``redis://[:password@]host:port/db``.
 
-        ``timeout`` bounds connecting and every command; failed commands are not
-        retried by the client, since the fleet falls back (or raises) at once.
+        ``timeout`` bounds connecting, every command, and the wait for one of the
+        ``max_connections`` pooled connections; failed commands are not retried by the
+        client, since the fleet falls back (or raises) at once.
 
         Raises:
             InvalidArgument: As for the constructor, or a malformed URL.
         """
         try:
-            client = Redis.from_url(
+            pool = BlockingConnectionPool.from_url(
                 url,
+                max_connections=max_connections,
+                timeout=timeout,
                 socket_timeout=timeout,
                 socket_connect_timeout=timeout,
                 retry=Retry(NoBackoff(), 0),
             )
         except ValueError as exc:
             raise InvalidArgument(f"not a Redis URL: {exc}") from None
+        client = Redis.from_pool(pool)
         return cls(
             client,
             namespace=namespace,
