@@ -183,14 +183,32 @@ class DiscordAdapter(Adapter):
 
     @classmethod
     def decode_public_invite(cls, data: Any) -> PublicInvite:
+        """Decode an invite as ``GET /invites/{code}`` returns it into invitekit models.
+
+        Raises:
+            PayloadError: ``data`` is malformed; unknown invite types become
+                ``UnknownPublicInvite``.
+        """
         return _decode.decode_public(data)
 
     @classmethod
     def decode_private_invite(cls, data: Any) -> PrivateInvite:
+        """Decode one invite with metadata (create, list) into invitekit models.
+
+        Raises:
+            PayloadError: ``data`` is malformed; unknown invite types become
+                ``UnknownPrivateInvite``.
+        """
         return _decode.decode_private(data)
 
     @classmethod
     def decode_private_invites(cls, data: Any) -> list[PrivateInvite]:
+        """Decode a list of invites (``GET /channels|guilds/{id}/invites``) into invitekit models.
+
+        Raises:
+            PayloadError: ``data`` is malformed; unknown invite types become
+                ``UnknownPrivateInvite``.
+        """
         return _decode.decode_private_list(data)
 
     # -- core verbs ---------------------------------------------------------------------

@@ -81,12 +81,18 @@ class FakeAdapter(Adapter):
         self.closed = False
 
     def as_user(self, user: FakeUser | None) -> FakeAdapter:
-        """Return an adapter on the same world acting as ``user`` (with its own call log)."""
+        """Return an adapter on the same world acting as ``user`` (``None``: anonymous).
+
+        It keeps this adapter's capabilities and latency, and has its own call log and
+        failure queue.
+        """
         return FakeAdapter(
             self.world, user=user, capabilities=self._capabilities, latency=self.latency
         )
 
     def supports(self, capability: Capability) -> bool:
+        """Return whether this instance may ``capability``: all of them, unless restricted
+        with ``capabilities=``."""
         return capability in self._capabilities
 
     def fail_next(self, error: InviteError, *, verb: str | None = None) -> None:
@@ -114,6 +120,11 @@ class FakeAdapter(Adapter):
 
     @classmethod
     def decode_public_invite(cls, data: Any) -> PublicInvite:
+        """Decode the fake's public payload into a public invite model.
+
+        Raises:
+            PayloadError: ``data`` is malformed; unknown types become ``UnknownPublicInvite``.
+        """
         payload = decode_tagged(
             _wire.PUBLIC_DECODER, data, platform=cls.platform, unknown=_wire.unknown_public
         )
@@ -123,6 +134,11 @@ class FakeAdapter(Adapter):
 
     @classmethod
     def decode_private_invite(cls, data: Any) -> PrivateInvite:
+        """Decode the fake's private payload into a private invite model.
+
+        Raises:
+            PayloadError: ``data`` is malformed; unknown types become ``UnknownPrivateInvite``.
+        """
         payload = decode_tagged(
             _wire.PRIVATE_DECODER, data, platform=cls.platform, unknown=_wire.unknown_private
         )
@@ -132,6 +148,11 @@ class FakeAdapter(Adapter):
 
     @classmethod
     def decode_private_invites(cls, data: Any) -> list[PrivateInvite]:
+        """Decode a JSON array of the fake's private payloads.
+
+        Raises:
+            PayloadError: ``data`` is not an array, or an item is malformed.
+        """
         payloads = decode_tagged_list(
             _wire.PRIVATE_DECODER, data, platform=cls.platform, unknown=_wire.unknown_private
         )
@@ -198,6 +219,7 @@ class FakeAdapter(Adapter):
         )
 
     async def close(self) -> None:
+        """Mark the adapter closed (``closed`` becomes true); there is nothing to release."""
         self.closed = True
 
     def __repr__(self) -> str:

@@ -159,7 +159,11 @@ class Adapter(abc.ABC):
         await self._delete(code, reason=reason)
 
     async def revoke(self, code: str, *, reason: str | None = None) -> None:
-        """Revoke the invite ``code``: the same as ``delete``."""
+        """Revoke the invite ``code``: the same as ``delete``.
+
+        Raises:
+            InviteError: The subclasses ``delete`` raises, for the same reasons.
+        """
         await self.delete(code, reason=reason)
 
     async def create_invite(

@@ -23,6 +23,7 @@ from invitekit.client import InviteClient
 __all__ = ["EMULATOR_ENTRY_POINT_GROUP", "DemoPlatform", "run_bridge_demo"]
 
 EMULATOR_ENTRY_POINT_GROUP = "invitekit.emulators"
+"""Adapters offer local stand-ins here: ``name = "package.module:factory"``."""
 
 
 @dataclass(frozen=True)

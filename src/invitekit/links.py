@@ -127,14 +127,16 @@ class LinkRules:
 def _continues(text: str, end: int) -> bool:
     """Whether the link text goes on past ``end`` in a way that makes its code ambiguous.
 
-    A letter or digit (``discord.gg/abcé``) or an invisible format character (a
-    zero-width space splitting a code) right after the ASCII part means the visible code
-    is not the one the regex saw; punctuation and spaces are fine.
+    A letter or digit (``discord.gg/abcé``), an invisible format character (a zero-width
+    space splitting a code) or a control character right after the ASCII part means the
+    visible code is not the one the regex saw; punctuation and whitespace are fine.
     """
     if end >= len(text):
         return False
     follower = text[end]
-    return follower.isalnum() or unicodedata.category(follower) == "Cf"
+    if follower.isalnum():
+        return True
+    return unicodedata.category(follower) in ("Cf", "Cc") and not follower.isspace()
 
 
 def _normalise_host(authority: str) -> str | None:
@@ -258,6 +260,8 @@ class LinkScanner:
             if _continues(text, match.end()):
                 continue
             candidate = match.group().rstrip(_TRAILING_PROSE)
+            if candidate.endswith("/") and match.group()[len(candidate) :].startswith("."):
+                continue  # "…/abc/.." is a dot segment, not a sentence's full stop
             ref = self.match_url(candidate)
             if ref is None and candidate.endswith("_"):
                 # Markdown underline (__link__) closes with underscores that a platform's

@@ -68,33 +68,51 @@ class InviteServer(msgspec.Struct, frozen=True, kw_only=True):
     """The server (Discord guild) an invite leads to, as far as the invite shows it."""
 
     id: str
+    """The server's id on its platform."""
     name: str | None = None
+    """The server's name."""
     description: str | None = None
+    """The server's description, if it has one."""
     icon_url: str | None = None
+    """A link to the server's icon image."""
     banner_url: str | None = None
+    """A link to the server's banner image."""
     splash_url: str | None = None
+    """A link to the server's invite background (Discord's splash)."""
     features: tuple[str, ...] = ()
+    """The platform's feature flags of the server, as the platform names them."""
     vanity_code: str | None = None
+    """The server's vanity invite code, if it has one."""
     nsfw: bool | None = None
+    """Whether the platform marks the server as not safe for work."""
 
 
 class InviteChannel(msgspec.Struct, frozen=True, kw_only=True):
     """The channel or group an invite leads to."""
 
     id: str | None = None
+    """The channel's or group's id; ``None`` when the platform does not send it."""
     name: str | None = None
+    """The channel's or group's name."""
     type: ChannelType | None = None
+    """The platform-neutral kind of channel."""
     description: str | None = None
+    """The channel's description or topic."""
 
 
 class InviteUser(msgspec.Struct, frozen=True, kw_only=True):
     """A user as an invite shows them (the inviter, a creator, a group member)."""
 
     id: str | None = None
+    """The user's id; ``None`` when the platform shows only a name (Stoat's inviter)."""
     name: str | None = None
+    """The user's account name."""
     display_name: str | None = None
+    """The name the user shows, where it differs from ``name``."""
     avatar_url: str | None = None
+    """A link to the user's avatar image."""
     bot: bool | None = None
+    """Whether the account is a bot, where the platform says."""
 
 
 def _canonical_url(platform: str, code: str, event_id: str | None) -> str:
@@ -112,7 +130,9 @@ class BaseInvite(msgspec.Struct, frozen=True, kw_only=True, eq=False):
     """
 
     platform: str
+    """The registry name of the platform (``"discord"``, ``"stoat"`` …)."""
     code: str
+    """The invite code, as the platform spells it (codes are usually case-sensitive)."""
     event_id: str | None = None
     """The scheduled event the link points at (Discord ``?event=``), if any."""
     _adapter: Adapter | None = None
@@ -185,12 +205,18 @@ class BaseInvite(msgspec.Struct, frozen=True, kw_only=True, eq=False):
         Raises:
             UnboundInvite: No adapter produced this invite.
             UnsupportedOperation: The adapter cannot delete invites.
+            InvalidArgument: ``reason`` contains a line break.
             HTTPError: ``InviteNotFound``, ``MissingPermissions`` and the like.
+            TransportError: The request did not complete.
         """
         await self._bound_adapter().delete(self.code, reason=reason)
 
     async def revoke(self, *, reason: str | None = None) -> None:
-        """Revoke this invite: the same as ``delete``, under the name some platforms use."""
+        """Revoke this invite: the same as ``delete``, under the name some platforms use.
+
+        Raises:
+            UnboundInvite, UnsupportedOperation, HTTPError: As for ``delete``.
+        """
         await self.delete(reason=reason)
 
 
@@ -198,41 +224,59 @@ class PublicServerInvite(BaseInvite, frozen=True, kw_only=True, eq=False):
     """What anyone sees when resolving an invite to a server."""
 
     server: InviteServer
+    """The server the invite leads to."""
     channel: InviteChannel | None = None
+    """The channel new members land in."""
     inviter: InviteUser | None = None
+    """Who created the invite."""
     member_count: int | None = None
+    """About how many members the server has."""
     presence_count: int | None = None
+    """About how many members are online (Discord, with counts)."""
     expires_at: datetime | None = None
+    """When the invite stops working; ``None`` if never or not said."""
     details: PlatformDetails | None = None
+    """Data only this platform has (see the platform's page)."""
 
 
 class PublicGroupInvite(BaseInvite, frozen=True, kw_only=True, eq=False):
     """What anyone sees when resolving an invite to a group (group DM)."""
 
     channel: InviteChannel | None = None
+    """The group the invite leads to."""
     inviter: InviteUser | None = None
+    """Who created the invite."""
     member_count: int | None = None
+    """How many members the group has, where the platform says."""
     expires_at: datetime | None = None
+    """When the invite stops working; ``None`` if never or not said."""
     details: PlatformDetails | None = None
+    """Data only this platform has."""
 
 
 class PublicFriendInvite(BaseInvite, frozen=True, kw_only=True, eq=False):
     """What anyone sees when resolving a friend invite."""
 
     inviter: InviteUser | None = None
+    """The user who would become a friend."""
     expires_at: datetime | None = None
+    """When the invite stops working; ``None`` if never or not said."""
     details: PlatformDetails | None = None
+    """Data only this platform has."""
 
 
 class UnknownPublicInvite(BaseInvite, frozen=True, kw_only=True, eq=False):
     """A public invite of a type the adapter does not know yet; ``raw`` is the payload."""
 
     raw: dict[str, Any]
+    """The payload as the platform sent it."""
 
 
 class _PrivateFields(BaseInvite, frozen=True, kw_only=True, eq=False):
     channel_id: str | None = None
+    """The channel or group the invite leads to."""
     creator_id: str | None = None
+    """The id of the account that created the invite."""
     uses: int | None = None
     """How often the invite was used; ``None`` when the platform does not say."""
     max_uses: int | None = None
@@ -240,18 +284,26 @@ class _PrivateFields(BaseInvite, frozen=True, kw_only=True, eq=False):
     max_age: int | None = None
     """Lifetime in seconds; ``None`` means it never expires."""
     temporary: bool = False
+    """Whether members who joined through it are removed when they go offline."""
     created_at: datetime | None = None
+    """When the invite was created, where the platform says."""
     expires_at: datetime | None = None
+    """When the invite stops working; ``None`` if never or not said."""
     channel: InviteChannel | None = None
+    """The channel, where the platform sends more than its id."""
     creator: InviteUser | None = None
+    """The creator, where the platform sends more than an id."""
     details: PlatformDetails | None = None
+    """Data only this platform has."""
 
 
 class ServerInvite(_PrivateFields, frozen=True, kw_only=True, eq=False):
     """A server invite as its owner sees it (listed or just created)."""
 
     server_id: str
+    """The server the invite belongs to."""
     server: InviteServer | None = None
+    """The server, where the platform sends more than its id."""
 
 
 class GroupInvite(_PrivateFields, frozen=True, kw_only=True, eq=False):
@@ -262,26 +314,37 @@ class UnknownPrivateInvite(BaseInvite, frozen=True, kw_only=True, eq=False):
     """A private invite of a type the adapter does not know yet; ``raw`` is the payload."""
 
     raw: dict[str, Any]
+    """The payload as the platform sent it."""
 
 
 class JoinedServer(msgspec.Struct, frozen=True, kw_only=True):
     """The result of accepting a server invite."""
 
     platform: str
+    """The registry name of the platform."""
     code: str
+    """The invite code that was used."""
     server: InviteServer
+    """The server that was joined."""
     channels: tuple[InviteChannel, ...] = ()
+    """The server's channels, as far as the platform sends them."""
     details: PlatformDetails | None = None
+    """Data only this platform has."""
 
 
 class JoinedGroup(msgspec.Struct, frozen=True, kw_only=True):
     """The result of accepting a group invite."""
 
     platform: str
+    """The registry name of the platform."""
     code: str
+    """The invite code that was used."""
     channel: InviteChannel
+    """The group that was joined."""
     members: tuple[InviteUser, ...] = ()
+    """The group's members, as far as the platform sends them."""
     details: PlatformDetails | None = None
+    """Data only this platform has."""
 
 
 PublicInvite: TypeAlias = (

@@ -15,6 +15,12 @@ class InviteRef:
 
     ``str(ref)`` is ``ref.url``, the platform's canonical link.
 
+    Attributes:
+        platform: The registry name of the platform.
+        code: The invite code, checked to be safe in a URL path.
+        event_id: The scheduled event the link points at (Discord ``?event=``), or
+            ``None``.
+
     Raises:
         InvalidInviteLink: On construction, if ``code`` could not be placed in a URL path.
     """

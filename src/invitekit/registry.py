@@ -28,6 +28,7 @@ __all__ = [
 ]
 
 ENTRY_POINT_GROUP = "invitekit.adapters"
+"""The entry-point group adapters register under: ``name = "package:AdapterClass"``."""
 
 _lock = threading.RLock()
 _loaded: dict[str, type[Adapter]] = {}

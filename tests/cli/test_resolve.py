@@ -17,6 +17,7 @@ from invitekit._cli_resolve import (
     describe,
     parse_api_bases,
     print_table,
+    run_resolve,
 )
 from invitekit.cli import main
 from invitekit.client import Resolution
@@ -131,3 +132,43 @@ async def test_describe_and_table_for_a_live_invite() -> None:
 def test_main_dispatches_resolve(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["resolve", "fake.invitekit.test/abc"]) == EXIT_SOME_FAILED
     assert "InviteNotFound" in capsys.readouterr().out
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_goes_to_a_terminal_only_for_long_inputs() -> None:
+    many = "\n".join(f"fake.invitekit.test/code{i:03d}" for i in range(25))
+    errors, out = Terminal(), io.StringIO()
+    code = run_resolve(
+        [], file="-", as_json=True, api_bases=[], stdin=io.StringIO(many), out=out, errors=errors
+    )
+    assert code == EXIT_SOME_FAILED
+    assert "\rresolved 1/25" in errors.getvalue()
+    assert "\rresolved 25/25\n" in errors.getvalue()
+    assert len(out.getvalue().splitlines()) == 25
+
+    short_errors = Terminal()
+    run_resolve(
+        ["fake.invitekit.test/x1"],
+        file=None,
+        as_json=True,
+        api_bases=[],
+        out=io.StringIO(),
+        errors=short_errors,
+    )
+    assert "resolved" not in short_errors.getvalue()
+
+    piped = io.StringIO()
+    run_resolve(
+        [],
+        file="-",
+        as_json=True,
+        api_bases=[],
+        stdin=io.StringIO(many),
+        out=io.StringIO(),
+        errors=piped,
+    )
+    assert "resolved" not in piped.getvalue()

@@ -65,6 +65,7 @@ class EmulatedUser:
         return "ADMINISTRATOR" in held or any(name in held for name in names)
 
     def render(self) -> dict[str, Any]:
+        """Return this user as Discord's JSON shows it."""
         data: dict[str, Any] = {
             "id": self.id,
             "username": self.username,
@@ -89,6 +90,7 @@ class EmulatedRole:
     color: int = 0
 
     def render(self) -> dict[str, Any]:
+        """Return this role as Discord's JSON shows it."""
         return {
             "id": self.id,
             "name": self.name,
@@ -125,6 +127,7 @@ class EmulatedGuild:
     roles: dict[str, EmulatedRole] = field(default_factory=dict)
 
     def render(self) -> dict[str, Any]:
+        """Return this guild as Discord's JSON shows it."""
         return {
             "id": self.id,
             "name": self.name,
@@ -153,6 +156,7 @@ class EmulatedChannel:
     recipients: list[EmulatedUser] = field(default_factory=list)
 
     def render(self) -> dict[str, Any]:
+        """Return this channel as Discord's JSON shows it."""
         data: dict[str, Any] = {"id": self.id, "type": self.type, "name": self.name}
         if self.guild is None:
             if self.icon is not None:
@@ -177,6 +181,7 @@ class EmulatedEvent:
     user_count: int = 0
 
     def render(self) -> dict[str, Any]:
+        """Return this event as Discord's JSON shows it."""
         return {
             "id": self.id,
             "guild_id": self.guild.id,
@@ -230,6 +235,7 @@ class EmulatedInvite:
 
     @property
     def guild(self) -> EmulatedGuild | None:
+        """The guild of the invite's channel; ``None`` for a group DM."""
         return self.channel.guild
 
     def expired(self, now: float) -> bool:

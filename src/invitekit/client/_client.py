@@ -29,8 +29,11 @@ class Resolution:
     """The outcome for one link found by ``resolve_all``: an invite or the error for it."""
 
     ref: InviteRef
+    """The link, as found in the text."""
     invite: PublicInvite | None = None
+    """The invite it resolved to, bound to its adapter; ``None`` if it failed."""
     error: InviteError | None = None
+    """Why it failed (``InviteNotFound``, ``RateLimited`` …); ``None`` if it resolved."""
 
     @property
     def ok(self) -> bool:
@@ -160,7 +163,10 @@ class InviteClient:
             ) from None
 
     def find_invites(self, text: str) -> list[InviteRef]:
-        """Every invite link to this client's platforms in ``text``, in order, each once."""
+        """Return every invite link to this client's platforms in ``text``, in order, each once.
+
+        The client's adapters decide the link forms, self-hosted hosts included.
+        """
         return self._scanner.find(text)
 
     def to_ref(self, target: str | InviteRef, *, platform: str | None = None) -> InviteRef:
@@ -293,7 +299,12 @@ class InviteClient:
     async def revoke(
         self, target: str | InviteRef, *, platform: str | None = None, reason: str | None = None
     ) -> None:
-        """Revoke an invite: the same as ``delete``."""
+        """Revoke an invite: the same as ``delete``.
+
+        Raises:
+            InvalidInviteLink, UnknownPlatform: As for ``fetch_invite``.
+            InviteError: What the adapter's ``delete`` raises.
+        """
         await self.delete(target, platform=platform, reason=reason)
 
     async def invalidate(self, target: str | InviteRef, *, platform: str | None = None) -> None:

@@ -23,9 +23,13 @@ class LookupKey(NamedTuple):
     """What identifies one lookup: the invite and the view of it that was asked for."""
 
     platform: str
+    """The registry name of the platform."""
     code: str
+    """The invite code."""
     event_id: str | None
+    """The scheduled event the link pointed at, if any."""
     with_counts: bool
+    """Whether member counts were asked for."""
 
 
 @runtime_checkable
@@ -65,20 +69,26 @@ class MemoryInviteCache:
         )
 
     async def get(self, key: LookupKey) -> PublicInvite | InviteNotFound | None:
+        """Return the outcome stored for ``key`` if it has not expired, else ``None``."""
         return self._entries.get(key)
 
     async def put(self, key: LookupKey, outcome: PublicInvite | InviteNotFound) -> None:
+        """Store ``outcome`` for ``settings.ttl`` seconds, or ``settings.not_found_ttl`` for
+        a miss; a lifetime of 0 stores nothing."""
         missing = isinstance(outcome, InviteNotFound)
         ttl = self.settings.not_found_ttl if missing else self.settings.ttl
         self._entries.put(key, outcome, ttl)
 
     async def evict(self, platform: str, code: str) -> None:
+        """Forget every outcome stored for the invite ``code`` on ``platform``."""
+
         def same_invite(key: Hashable) -> bool:
             return isinstance(key, LookupKey) and (key.platform, key.code) == (platform, code)
 
         self._entries.discard_where(same_invite)
 
     async def close(self) -> None:
+        """Drop every entry."""
         self._entries.clear()
 
     def __len__(self) -> int:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from http import HTTPStatus
+from typing import Protocol
 
 from invitekit.errors import HTTPError, error_for_status
 from invitekit.http._messages import Response, Route
 
 __all__ = ["ErrorMapper", "describe_status", "generic_error"]
 
-ErrorMapper = Callable[[Response, Route], HTTPError]
-"""Turns an error response (status 400 or above) into an ``HTTPError`` subclass."""
+class ErrorMapper(Protocol):
+    """Turns an error response (status 400 or above) into an ``HTTPError`` subclass."""
+
+    def __call__(self, response: Response, route: Route, /) -> HTTPError:
+        """Return the error to raise for ``response`` to a request on ``route``."""
+        ...
 
 
 def describe_status(status: int) -> str:

@@ -84,11 +84,13 @@ class AdapterConformance:
 
     @pytest.fixture
     def scenario(self) -> Scenario:
+        """Override this fixture: return (or yield) a fresh ``Scenario`` for each test."""
         pytest.fail(f"{type(self).__name__} must provide a `scenario` fixture")
 
     # -- declaration ----------------------------------------------------------------------
 
     async def test_declares_platform_rules_and_capabilities(self, scenario: Scenario) -> None:
+        """The adapter names its platform, its link rules belong to it, and it can fetch."""
         adapter = scenario.adapter
         assert isinstance(adapter.platform, str)
         assert adapter.platform
@@ -100,6 +102,9 @@ class AdapterConformance:
     # -- fetch ----------------------------------------------------------------------------
 
     async def test_fetch_returns_a_bound_public_invite(self, scenario: Scenario) -> None:
+        """``fetch_invite`` returns a public invite of the right platform and code, bound to the
+        adapter, whose ``str()`` is its URL.
+        """
         invite = await scenario.adapter.fetch_invite(scenario.existing_code)
         assert isinstance(invite, _PUBLIC_TYPES)
         assert invite.platform == scenario.adapter.platform
@@ -108,6 +113,7 @@ class AdapterConformance:
         assert str(invite) == invite.url
 
     async def test_canonical_url_parses_back_to_the_invite(self, scenario: Scenario) -> None:
+        """The canonical link parses back to the same reference, alone and inside a sentence."""
         invite = await scenario.adapter.fetch_invite(scenario.existing_code)
         scanner = LinkScanner([scenario.adapter.active_link_rules])
         assert scanner.parse(invite.url) == invite.ref
@@ -115,6 +121,7 @@ class AdapterConformance:
         assert invite.ref == InviteRef(invite.platform, invite.code, invite.event_id)
 
     async def test_same_invite_is_equal_and_hashes_alike(self, scenario: Scenario) -> None:
+        """Two fetches of one invite are equal, hash alike and deduplicate in a set."""
         first = await scenario.adapter.fetch_invite(scenario.existing_code)
         second = await scenario.adapter.fetch_invite(scenario.existing_code, with_counts=False)
         assert first == second
@@ -122,6 +129,7 @@ class AdapterConformance:
         assert len({first, second}) == 1
 
     async def test_fetch_missing_raises_invite_not_found(self, scenario: Scenario) -> None:
+        """An unknown code raises ``InviteNotFound`` with the platform and status 404."""
         with pytest.raises(InviteNotFound) as caught:
             await scenario.adapter.fetch_invite(scenario.missing_code)
         assert caught.value.platform == scenario.adapter.platform
@@ -131,6 +139,7 @@ class AdapterConformance:
     async def test_unsafe_codes_are_refused_by_every_verb(
         self, scenario: Scenario, code: str
     ) -> None:
+        """Codes that could change a request path never reach the platform, whatever the verb."""
         adapter = scenario.adapter
         with pytest.raises(InvalidInviteLink):
             await adapter.fetch_invite(code)
@@ -142,6 +151,7 @@ class AdapterConformance:
     # -- delete / revoke ------------------------------------------------------------------
 
     async def test_delete_removes_the_invite(self, scenario: Scenario) -> None:
+        """After ``delete`` the invite is gone; deleting it again raises ``InviteNotFound``."""
         adapter = scenario.adapter
         if not adapter.supports(Capability.DELETE):
             with pytest.raises(UnsupportedOperation):
@@ -154,6 +164,7 @@ class AdapterConformance:
             await adapter.delete(scenario.existing_code)
 
     async def test_revoke_is_delete(self, scenario: Scenario) -> None:
+        """``invite.revoke()`` removes the invite like ``delete`` does."""
         adapter = scenario.adapter
         invite = await adapter.fetch_invite(scenario.existing_code)
         if not adapter.supports(Capability.DELETE):
@@ -167,6 +178,7 @@ class AdapterConformance:
             await adapter.revoke(scenario.existing_code)
 
     async def test_delete_missing_raises_invite_not_found(self, scenario: Scenario) -> None:
+        """Deleting an unknown code raises ``InviteNotFound`` (or ``UnsupportedOperation``)."""
         adapter = scenario.adapter
         expected = InviteNotFound if adapter.supports(Capability.DELETE) else UnsupportedOperation
         with pytest.raises(expected):
@@ -175,6 +187,9 @@ class AdapterConformance:
     # -- create / list --------------------------------------------------------------------
 
     async def test_create_returns_a_bound_private_invite(self, scenario: Scenario) -> None:
+        """``create_invite`` returns a bound private invite that fetching finds and deleting
+        removes.
+        """
         adapter = scenario.adapter
         if not adapter.supports(Capability.CREATE):
             with pytest.raises(UnsupportedOperation):
@@ -192,6 +207,7 @@ class AdapterConformance:
                 await adapter.fetch_invite(created.code)
 
     async def test_create_refuses_bad_limits_before_any_request(self, scenario: Scenario) -> None:
+        """Zero, negative and boolean limits and unsafe channel ids raise ``InvalidArgument``."""
         adapter = scenario.adapter
         if not adapter.supports(Capability.CREATE):
             return
@@ -202,6 +218,7 @@ class AdapterConformance:
             await adapter.create_invite("../channels", max_uses=1)
 
     async def test_list_server_invites_includes_existing(self, scenario: Scenario) -> None:
+        """Listing a server's invites returns bound private invites, the existing one among them."""
         adapter = scenario.adapter
         if scenario.server_id is None or not adapter.supports(Capability.LIST_SERVER_INVITES):
             with pytest.raises(UnsupportedOperation):
@@ -213,6 +230,7 @@ class AdapterConformance:
         assert scenario.existing_code in {invite.code for invite in invites}
 
     async def test_list_channel_invites_includes_existing(self, scenario: Scenario) -> None:
+        """Listing a channel's invites includes the existing one."""
         adapter = scenario.adapter
         if not adapter.supports(Capability.LIST_CHANNEL_INVITES):
             with pytest.raises(UnsupportedOperation):
@@ -222,6 +240,7 @@ class AdapterConformance:
         assert scenario.existing_code in {invite.code for invite in invites}
 
     async def test_list_needs_exactly_one_id(self, scenario: Scenario) -> None:
+        """``list_invites`` with neither or both ids raises ``InvalidArgument``."""
         with pytest.raises(InvalidArgument):
             await scenario.adapter.list_invites()
         with pytest.raises(InvalidArgument):
@@ -230,6 +249,7 @@ class AdapterConformance:
     # -- accept ---------------------------------------------------------------------------
 
     async def test_accept_joins_once(self, scenario: Scenario) -> None:
+        """The joiner can accept once; a second ``accept`` raises ``AlreadyMember``."""
         joiner = scenario.joiner
         if joiner is None and scenario.adapter.supports(Capability.ACCEPT):
             pytest.fail("the adapter can accept invites: the scenario must provide a joiner")
@@ -245,6 +265,7 @@ class AdapterConformance:
             await joiner.accept(scenario.existing_code)
 
     async def test_accept_missing_raises_invite_not_found(self, scenario: Scenario) -> None:
+        """Accepting an unknown code raises ``InviteNotFound``."""
         joiner = scenario.joiner
         if joiner is None or not joiner.supports(Capability.ACCEPT):
             return
@@ -252,6 +273,7 @@ class AdapterConformance:
             await joiner.accept(scenario.missing_code)
 
     async def test_accept_through_a_fetched_invite(self, scenario: Scenario) -> None:
+        """A fetched invite's own ``accept()`` joins through the adapter that fetched it."""
         joiner = scenario.joiner
         if joiner is None or not joiner.supports(Capability.ACCEPT):
             return
@@ -262,6 +284,7 @@ class AdapterConformance:
     # -- pure decoding --------------------------------------------------------------------
 
     async def test_unbound_invites_refuse_verbs(self, scenario: Scenario) -> None:
+        """Verbs on an invite no adapter produced raise ``UnboundInvite``."""
         invite = UnknownPublicInvite(platform=scenario.adapter.platform, code="abc", raw={})
         assert invite.adapter is None
         with pytest.raises(UnboundInvite):
@@ -275,6 +298,9 @@ class AdapterConformance:
     async def test_malformed_payloads_raise_payload_error(
         self, scenario: Scenario, data: bytes | str
     ) -> None:
+        """Malformed JSON raises ``PayloadError`` with the platform and a JSON path, never another
+        error.
+        """
         adapter_class = type(scenario.adapter)
         for decode in (
             adapter_class.decode_public_invite,
@@ -289,5 +315,6 @@ class AdapterConformance:
                 adapter_class.decode_private_invites(data)
 
     async def test_close_twice_is_harmless(self, scenario: Scenario) -> None:
+        """``close()`` may be called twice."""
         await scenario.adapter.close()
         await scenario.adapter.close()
