@@ -10,6 +10,7 @@ from invitekit.http._messages import Response, Route
 
 __all__ = ["ErrorMapper", "describe_status", "generic_error"]
 
+
 class ErrorMapper(Protocol):
     """Turns an error response (status 400 or above) into an ``HTTPError`` subclass."""
 

@@ -136,6 +136,11 @@ class MemoryRateLimitStore:
         throttles: Sequence[tuple[str, Throttle]],
         wait: RateLimitWait,
     ) -> None:
+        """Wait for each throttle, a global pause and the bucket in turn, and count the request.
+
+        Raises:
+            RateLimited: Through ``wait``, when a needed wait is not allowed.
+        """
         state = self._scope(scope)
         for name, throttle in throttles:
             await state.window(name, throttle).acquire(name, self._clock, wait)
@@ -160,6 +165,7 @@ class MemoryRateLimitStore:
             await wait(delay, "global rate limit")
 
     async def update(self, scope: str, key: RouteKey, info: RateLimitInfo) -> None:
+        """Learn a response's bucket id, limit, remaining requests and reset time."""
         state = self._scope(scope)
         if info.bucket is not None:
             previous = state.bucket_ids.get(key.route, key.route)
@@ -179,6 +185,7 @@ class MemoryRateLimitStore:
     async def rate_limited(
         self, scope: str, key: RouteKey, info: RateLimitInfo, retry_after: float
     ) -> None:
+        """Record a 429: pause the scope if it is global, else empty the bucket."""
         state = self._scope(scope)
         until = self._clock() + retry_after
         if info.is_global:

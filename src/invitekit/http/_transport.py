@@ -60,8 +60,10 @@ class HTTPTransport:
         rate_limit_store: Where rate-limit state lives; a ``MemoryRateLimitStore`` of
             this transport's own by default. A shared store (Redis) makes every
             transport with the same ``rate_limit_scope`` obey one set of limits.
-        rate_limit_scope: Which state in the store is this transport's; ``platform``
-            (or the base URL without one) by default.
+        rate_limit_scope: Which state in the store is this transport's: by default the
+            platform and the base URL (``"discord|https://discord.com/api/v10"``), so
+            one account's processes share it. Accounts sharing a store need scopes (or,
+            in Redis, namespaces) of their own.
         wait_for_rate_limits: Wait when a limit is reached; ``False`` raises
             ``RateLimited`` instead.
         max_wait: The longest single rate-limit wait; a longer one raises ``RateLimited``
@@ -124,7 +126,7 @@ class HTTPTransport:
         else:
             self._global = []
         self._limiter: RateLimitStore = rate_limit_store or MemoryRateLimitStore(clock)
-        self._scope = rate_limit_scope or platform or self.base_url
+        self._scope = rate_limit_scope or f"{platform or ''}|{self.base_url}"
         default_headers = dict(headers or {})
         if user_agent is not None:
             default_headers["User-Agent"] = user_agent
