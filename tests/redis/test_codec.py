@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import msgspec
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from invitekit import (
@@ -26,6 +27,7 @@ from invitekit import (
     PublicServerInvite,
     RateLimited,
     UnknownPublicInvite,
+    decode_public_invite,
     errors,
 )
 from invitekit.redis import RedisUnavailable, UndecodableOutcome, decode_outcome, encode_outcome
@@ -39,6 +41,9 @@ from invitekit_discord import (
 from invitekit_fake import FakeAdapter, FakeChannel, FakeGroup, FakeUser, FakeWorld
 from tests.discord._openapi import Generator, load_schemas
 from tests.discord.conftest import PAYLOADS
+from tests.stoat.test_generated import STRATEGIES as STOAT_STRATEGIES
+
+STOAT_PAYLOADS = Path(__file__).parents[1] / "stoat" / "data" / "payloads"
 
 
 def snapshot(value: Any) -> Any:
@@ -309,3 +314,26 @@ def test_a_stored_type_name_never_imports_anything() -> None:
 def test_only_invite_models_and_errors_are_encoded() -> None:
     with pytest.raises(TypeError):
         encode_outcome(InviteServer(id="1"))  # type: ignore[arg-type]
+
+
+# -- Stoat -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["server_public_invite.json", "server_public_invite_minimal.json", "group_public_invite.json"],
+)
+def test_shared_stoat_payloads_round_trip(name: str) -> None:
+    from invitekit_stoat import StoatInviteDetails
+
+    invite = decode_public_invite("stoat", (STOAT_PAYLOADS / name).read_bytes())
+    back = round_trip(invite)
+    assert snapshot(back) == snapshot(invite)
+    assert isinstance(getattr(back, "details", None), StoatInviteDetails)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(STOAT_STRATEGIES.named("InviteResponse"))
+def test_generated_stoat_invites_round_trip(payload: dict[str, Any]) -> None:
+    invite = decode_public_invite("stoat", payload)
+    assert snapshot(round_trip(invite)) == snapshot(invite)
