@@ -241,30 +241,32 @@ async def test_the_lookup_cap_holds_for_four_discord_clients(
 ) -> None:
     emulator, codes = seeded(40)
     cap = Throttle(10, 600.0)
-    async with RedisFleet.from_url(redis_server.url, namespace=namespace) as fleet:
-        async with emulator.serve() as api_base:
-            clients = [
-                InviteClient(
-                    DiscordAdapter(
-                        TOKEN,
-                        api_base=api_base,
-                        lookup_limit=cap,
-                        rate_limit_store=RedisRateLimitStore(fleet),
-                        wait_for_rate_limits=False,
-                    )
+    async with (
+        RedisFleet.from_url(redis_server.url, namespace=namespace) as fleet,
+        emulator.serve() as api_base,
+    ):
+        clients = [
+            InviteClient(
+                DiscordAdapter(
+                    TOKEN,
+                    api_base=api_base,
+                    lookup_limit=cap,
+                    rate_limit_store=RedisRateLimitStore(fleet),
+                    wait_for_rate_limits=False,
                 )
-                for _ in range(4)
-            ]
-            outcomes = await asyncio.gather(
-                *(
-                    clients[index].fetch_invite(code, platform="discord")
-                    for index in range(4)
-                    for code in codes[index * 10 : index * 10 + 10]
-                ),
-                return_exceptions=True,
             )
-            for client in clients:
-                await client.close()
+            for _ in range(4)
+        ]
+        outcomes = await asyncio.gather(
+            *(
+                clients[index].fetch_invite(code, platform="discord")
+                for index in range(4)
+                for code in codes[index * 10 : index * 10 + 10]
+            ),
+            return_exceptions=True,
+        )
+        for client in clients:
+            await client.close()
     found = [outcome for outcome in outcomes if not isinstance(outcome, BaseException)]
     refused = [outcome for outcome in outcomes if isinstance(outcome, RateLimited)]
     assert (len(found), len(refused)) == (10, 30)
