@@ -10,6 +10,7 @@ again. With ``on_unavailable="raise"`` callers get ``RedisUnavailable`` instead.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import time
@@ -205,13 +206,22 @@ class RedisFleet:
         try:
             result = await operation(self.client)
         except FAILURES as exc:
-            self.failed(what, exc)
+            if self.failed(what, exc):
+                await self._drop_connections()
             return await self._unavailable(what, fallback, exc)
         self.succeeded()
         return result
 
-    def failed(self, what: str, exc: BaseException) -> None:
-        """Record a failed Redis call: log it and pause Redis calls for a while."""
+    def failed(self, what: str, exc: BaseException) -> bool:
+        """Record a failed Redis call: pause Redis calls for a while, and log it once.
+
+        Calls that were already in flight when Redis went away fail too; they find the
+        pause started and add nothing to the log. Returns whether this failure started
+        the pause.
+        """
+        if not self.available:
+            logger.debug("Redis %s failed during the pause: %s", what, type(exc).__name__)
+            return False
         first = self._down_until is None
         self._down_until = self._clock() + self.retry_interval
         reaction = (
@@ -229,6 +239,13 @@ class RedisFleet:
             reaction,
             self.retry_interval,
         )
+        return True
+
+    async def _drop_connections(self) -> None:
+        # Pooled connections to a Redis that went away are dead even once it is back;
+        # without this, the first calls after an outage fail again on them.
+        with contextlib.suppress(*FAILURES):
+            await self.client.connection_pool.disconnect()
 
     def succeeded(self) -> None:
         """Record a successful Redis call: after an outage, say so once."""
