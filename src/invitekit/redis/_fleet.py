@@ -109,12 +109,14 @@ class RedisFleet:
         retry_interval: float = 5.0,
         timeout: float = 1.0,
         max_connections: int = 32,
+        pool_timeout: float = 10.0,
     ) -> Self:
         """Make a fleet with its own client for ``redis://[:password@]host:port/db``.
 
-        ``timeout`` bounds connecting, every command, and the wait for one of the
-        ``max_connections`` pooled connections; failed commands are not retried by the
-        client, since the fleet falls back (or raises) at once.
+        ``timeout`` bounds connecting and every command; failed commands are not retried
+        by the client, since the fleet falls back (or raises) at once. Calls share
+        ``max_connections`` pooled connections and wait up to ``pool_timeout`` for one:
+        a burst of lookups queues for a connection rather than counting as an outage.
 
         Raises:
             InvalidArgument: As for the constructor, or a malformed URL.
@@ -123,7 +125,7 @@ class RedisFleet:
             pool = BlockingConnectionPool.from_url(
                 url,
                 max_connections=max_connections,
-                timeout=timeout,
+                timeout=pool_timeout,
                 socket_timeout=timeout,
                 socket_connect_timeout=timeout,
                 retry=Retry(NoBackoff(), 0),

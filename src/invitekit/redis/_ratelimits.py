@@ -7,7 +7,9 @@ Each scope (a platform, for one bot) keeps its state under
   global cap): a sliding-window log, as in memory;
 - ``pause``: when a global 429 ends;
 - ``routes``: route → the bucket id the platform named;
-- ``bucket:ID:RESOURCE``: ``limit``, ``remaining`` and ``reset_at`` learnt from headers.
+- ``bucket:ID:RESOURCE``: ``limit``, ``remaining`` and ``reset_at`` learnt from headers;
+- ``probe:ROUTE:RESOURCE``: a request is out to learn a bucket nobody has seen yet, so
+  the fleet does not send a blind burst into it.
 
 Each operation is one Lua script, so checking every limit and counting the request in
 all of them is atomic: a request either counts everywhere or waits, and no two processes
@@ -17,6 +19,7 @@ process shares, unless a ``clock`` is given (tests).
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
 import time
@@ -52,7 +55,8 @@ end
 _ACQUIRE = (
     _NOW
     + """
--- ARGV: prefix, route, resource, member, now, n, then n * (name, limit, period_ms)
+-- ARGV: prefix, route, resource, member, now, n, then n * (name, limit, period_ms),
+-- then how long a probe of an unknown bucket may take (ms)
 local prefix, route, resource, member = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local now = now_ms(ARGV[5])
 local n = tonumber(ARGV[6])
@@ -68,6 +72,12 @@ end
 local pause = tonumber(redis.call('GET', prefix .. ':pause') or '0')
 if pause > now then return {'global', '', pause - now} end
 local bkey = bucket_key(prefix, route, resource)
+local probe = prefix .. ':probe:' .. route .. ':' .. resource
+local known = redis.call('HEXISTS', bkey, 'seen') == 1
+if not known then
+  local probing = redis.call('PTTL', probe)
+  if probing > 0 then return {'learning', route, math.min(probing, 50)} end
+end
 local state = redis.call('HMGET', bkey, 'limit', 'remaining', 'reset_at')
 local limit, remaining, reset_at = tonumber(state[1]), tonumber(state[2]), tonumber(state[3])
 if reset_at and reset_at <= now then remaining, reset_at = limit, nil end
@@ -84,6 +94,7 @@ if remaining then
   redis.call('HSET', bkey, 'remaining', remaining - 1)
   if not reset_at then redis.call('HDEL', bkey, 'reset_at') end
 end
+if not known then redis.call('SET', probe, member, 'PX', ARGV[7 + 3 * n]) end
 return {'', '', 0}
 """
 )
@@ -108,16 +119,28 @@ if ARGV[5] ~= '' then
   redis.call('PEXPIRE', routes, 86400000)
 end
 local bkey = bucket_key(prefix, route, resource)
+redis.call('HSET', bkey, 'seen', 1)
+redis.call('DEL', prefix .. ':probe:' .. route .. ':' .. resource)
 if ARGV[6] ~= '' then redis.call('HSET', bkey, 'limit', ARGV[6]) end
 if ARGV[7] ~= '' and ARGV[8] ~= '' then
-  local remaining, reset_at = tonumber(ARGV[7]), now + tonumber(ARGV[8])
-  local tolerance = tonumber(ARGV[9])
-  local stored = redis.call('HMGET', bkey, 'remaining', 'reset_at')
+  local remaining, reset_after = tonumber(ARGV[7]), tonumber(ARGV[8])
+  local reset_at = now + reset_after
+  local stored = redis.call('HMGET', bkey, 'remaining', 'reset_at', 'window')
   local stored_remaining, stored_reset = tonumber(stored[1]), tonumber(stored[2])
-  if stored_reset and stored_reset > now and math.abs(reset_at - stored_reset) <= tolerance then
-    -- The same window, reported by a response that left before requests counted since.
-    if stored_remaining and stored_remaining < remaining then remaining = stored_remaining end
+  -- Responses of one window give reset times apart by their latency only; the next
+  -- window's are a whole window later. Half the longest reset seen tells them apart.
+  local window = math.max(tonumber(stored[3]) or 0, reset_after)
+  redis.call('HSET', bkey, 'window', window)
+  local same_window = stored_reset and stored_reset > now
+    and math.abs(reset_at - stored_reset) <= math.max(window / 2, tonumber(ARGV[9]))
+  -- No reset time next to a count: the bucket refilled and requests are being counted
+  -- in the new window already.
+  local counting = stored_remaining and not stored_reset
+  if stored_remaining and (same_window or counting) then
+    -- A response that left before the requests counted since: keep the lower count.
+    if stored_remaining < remaining then remaining = stored_remaining end
     redis.call('HSET', bkey, 'remaining', remaining)
+    if counting then redis.call('HSET', bkey, 'reset_at', reset_at) end
   elseif not stored_reset or reset_at > stored_reset then
     redis.call('HSET', bkey, 'remaining', remaining, 'reset_at', reset_at)
   end
@@ -149,9 +172,11 @@ return 1
 """
 )
 
+_PROBE_MS = 1000
+"""While a bucket's limits are unknown, one request goes first to learn them; the others
+wait for its response, or this long at most."""
 _SAME_WINDOW_MS = 100
-"""Two responses whose reset times differ by less than this report the same window
-(they differ by network latency only)."""
+"""Reset times closer than this always belong to one window, however short it is."""
 
 
 def _ms(seconds: float) -> int:
@@ -225,7 +250,8 @@ class RedisRateLimitStore:
             async def attempt(client: Redis, member: str = member) -> list[object]:
                 args = [self.prefix(scope), key.route, key.resource, member, self._now()]
                 result: list[object] = await self._acquire(
-                    keys=[self._routing_key(scope)], args=[*args, len(throttles), *windows]
+                    keys=[self._routing_key(scope)],
+                    args=[*args, len(throttles), *windows, _PROBE_MS],
                 )
                 return result
 
@@ -237,6 +263,10 @@ class RedisRateLimitStore:
             if not kind:
                 return
             assert isinstance(delay_ms, int)
+            if kind == "learning":
+                # Not a rate limit: another request is learning the bucket's limits.
+                await asyncio.sleep(delay_ms / 1000)
+                continue
             if kind == "throttle":
                 why = f"throttle {name!r}"
             elif kind == "bucket":
@@ -252,8 +282,6 @@ class RedisRateLimitStore:
         Raises:
             RedisUnavailable: Redis failed and the fleet does not fall back.
         """
-        if info.bucket is None and info.limit is None and info.remaining is None:
-            return
         args: list[str | int] = [
             self.prefix(scope),
             key.route,
