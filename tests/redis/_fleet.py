@@ -24,7 +24,7 @@ class Worker:
 
     @classmethod
     async def start(cls, config: dict[str, Any]) -> Worker:
-        stderr = tempfile.TemporaryFile()
+        stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the worker
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",

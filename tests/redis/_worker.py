@@ -64,7 +64,7 @@ async def run(config: dict[str, Any]) -> dict[str, Any]:
 
         lookups = asyncio.ensure_future(asyncio.gather(*(look_up(code) for code in order)))
         if config.get("report_waiting"):
-            while not lookups.done() and not coalescing.waiting:
+            while not lookups.done() and not coalescing.waiting:  # noqa: ASYNC110 - a counter
                 await asyncio.sleep(0.005)
             emit({"waiting": True})
         outcomes = await lookups

@@ -147,17 +147,19 @@ async def test_shared_limits_fall_back_to_limits_in_this_process(
     server = ScriptedServer(time)
     store = RedisRateLimitStore(nowhere, clock=time)
     lookups = Route("GET", "/lookup/{id}", {"id": "x"}, throttle="lookups")
-    async with serve(server.app()) as url:
-        async with HTTPTransport(
+    async with (
+        serve(server.app()) as url,
+        HTTPTransport(
             url,
             platform="test",
             throttles={"lookups": Throttle(1, 5.0)},
             rate_limit_store=store,
             clock=time,
             sleep=time.sleep,
-        ) as transport:
-            await transport.request(lookups)
-            await transport.request(lookups)
+        ) as transport,
+    ):
+        await transport.request(lookups)
+        await transport.request(lookups)
     assert time.sleeps == [5.0]
     assert len(fallback_warnings(caplog)) == 1
 
@@ -167,7 +169,7 @@ def test_a_fleet_refuses_bad_settings(redis_server: RedisServer) -> None:
 
     for options in ({"namespace": "has space"}, {"namespace": ""}, {"retry_interval": -1.0}):
         with pytest.raises(InvalidArgument):
-            RedisFleet.from_url(redis_server.url, **options)  # type: ignore[arg-type]
+            RedisFleet.from_url(redis_server.url, **options)
     with pytest.raises(InvalidArgument):
         RedisFleet.from_url(redis_server.url, on_unavailable="ignore")  # type: ignore[arg-type]
     with pytest.raises(InvalidArgument):
