@@ -7,8 +7,11 @@
         print(invite.server.name, invite.member_count)
 
 Discord-only data is on ``invite.details`` (a ``DiscordInviteDetails``): target user
-or application, scheduled event, roles, guest flag and raw type integers. For tests,
-``invitekit_discord.emulator`` serves the same endpoints on loopback.
+or application, scheduled event, roles, guest flag and raw type integers. Gateway
+``INVITE_CREATE``/``INVITE_DELETE`` dispatches decode with ``decode_invite_create`` and
+``decode_invite_delete``; objects of discord.py, disnake and hikari convert with
+``invitekit_discord.converters``. For tests, ``invitekit_discord.emulator`` serves the
+same endpoints on loopback.
 """
 
 from __future__ import annotations
@@ -31,12 +34,21 @@ from invitekit_discord._details import (
     TargetUsersJob,
     TargetUsersJobStatus,
 )
+from invitekit_discord._gateway import (
+    INVITE_CREATE,
+    INVITE_DELETE,
+    InviteDeleteEvent,
+    decode_invite_create,
+    decode_invite_delete,
+)
 from invitekit_discord._links import LINK_RULES
 
 __all__ = [
     "DEFAULT_API_BASE",
     "DEFAULT_GLOBAL_LIMIT",
     "DEFAULT_LOOKUP_LIMIT",
+    "INVITE_CREATE",
+    "INVITE_DELETE",
     "LINK_RULES",
     "DiscordAdapter",
     "DiscordApplication",
@@ -44,9 +56,12 @@ __all__ = [
     "DiscordRole",
     "DiscordScheduledEvent",
     "DiscordVanityURL",
+    "InviteDeleteEvent",
     "InviteFlags",
     "InviteTargetType",
     "InviteType",
     "TargetUsersJob",
     "TargetUsersJobStatus",
+    "decode_invite_create",
+    "decode_invite_delete",
 ]

@@ -26,6 +26,7 @@ __all__ = [
 ]
 
 _JSON_TEXT = (bytes, bytearray, memoryview, str, msgspec.Raw)
+_DECODE_ERRORS = (msgspec.MsgspecError, UnicodeDecodeError)
 
 
 class _Unknown(msgspec.Struct):
@@ -51,6 +52,13 @@ def decode_public(data: Any) -> PublicInvite:
     Raises:
         PayloadError: The payload is malformed.
     """
+    if isinstance(data, _JSON_TEXT):
+        # One pass for a well-formed invite of a known type; anything else takes the
+        # careful path below, which also names the JSON path of what is wrong.
+        try:
+            return _convert.public_invite(_wire.INVITE_DECODER.decode(data))
+        except _DECODE_ERRORS:
+            pass
     payload = _decode_invite(data)
     if isinstance(payload, _Unknown):
         return _convert.unknown_public(payload.raw)
@@ -80,6 +88,13 @@ def decode_private_list(data: Any) -> list[PrivateInvite]:
     """
     items: list[Any]
     if isinstance(data, _JSON_TEXT):
+        try:
+            decoded = _wire.INVITE_LIST_DECODER.decode(data)
+        except _DECODE_ERRORS:
+            pass  # the item-by-item path below keeps the good items and names the bad one
+        else:
+            if not any(isinstance(item, _wire.FriendInvite) for item in decoded):
+                return [_convert.private_invite(item) for item in decoded]
         raw_items: list[msgspec.Raw] = decode_payload(
             _wire.RAW_LIST_DECODER, data, platform=PLATFORM
         )

@@ -1,5 +1,9 @@
 """Discord-only data, kept on the core models through ``details`` and returned by the
-Discord-only verbs (vanity URL, target-users job)."""
+Discord-only verbs (vanity URL, target-users job).
+
+The detail structs are ``gc=False``: they hold only strings, numbers and other such
+structs, so they cannot form reference cycles and need no tracking by the collector.
+"""
 
 from __future__ import annotations
 
@@ -56,7 +60,7 @@ class TargetUsersJobStatus(enum.IntEnum):
     FAILED = 3
 
 
-class DiscordRole(msgspec.Struct, frozen=True, kw_only=True):
+class DiscordRole(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A role joining through the invite grants (partial: what invites show)."""
 
     id: str
@@ -70,7 +74,7 @@ class DiscordRole(msgspec.Struct, frozen=True, kw_only=True):
     permissions: str | None = None
 
 
-class DiscordScheduledEvent(msgspec.Struct, frozen=True, kw_only=True):
+class DiscordScheduledEvent(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """The guild scheduled event an invite link points at (``?event=``)."""
 
     id: str
@@ -90,7 +94,7 @@ class DiscordScheduledEvent(msgspec.Struct, frozen=True, kw_only=True):
     image_url: str | None = None
 
 
-class DiscordApplication(msgspec.Struct, frozen=True, kw_only=True):
+class DiscordApplication(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """The embedded application a voice-channel invite opens."""
 
     id: str
@@ -100,7 +104,7 @@ class DiscordApplication(msgspec.Struct, frozen=True, kw_only=True):
     cover_image_url: str | None = None
 
 
-class DiscordInviteDetails(PlatformDetails, frozen=True, kw_only=True):
+class DiscordInviteDetails(PlatformDetails, frozen=True, kw_only=True, gc=False):
     """Everything a Discord invite carries that the platform-neutral model does not.
 
     Integers are Discord's own values, kept raw so nothing new is lost; compare them

@@ -43,10 +43,21 @@ _CHANNEL_TYPES = {
 }
 
 
+_FLAGS: dict[int, StoatServerFlags] = {}
+_FLAGS_KEPT = 1024
+
+
 def _flags(value: int | None) -> StoatServerFlags:
     # The backend stores an i32: a negative value is read as its 32-bit pattern, and an
-    # absent key means no flags.
-    return StoatServerFlags((value or 0) & 0xFFFFFFFF)
+    # absent key means no flags. Building an IntFlag costs more than the rest of a decode,
+    # and servers use few combinations, so the first thousand are remembered.
+    bits = (value or 0) & 0xFFFFFFFF
+    flags = _FLAGS.get(bits)
+    if flags is None:
+        flags = StoatServerFlags(bits)
+        if len(_FLAGS) < _FLAGS_KEPT:
+            _FLAGS[bits] = flags
+    return flags
 
 
 def _url(file: StoatFile | None, cdn_base: str) -> str | None:

@@ -2,6 +2,9 @@
 
 The File structs are what the API sends, decoded as is; ``StoatFile.url`` builds the
 CDN link the core models carry as ``icon_url``/``avatar_url``.
+
+The detail structs are ``gc=False``: they hold only strings, numbers and other such
+structs, so they cannot form reference cycles and need no tracking by the collector.
 """
 
 from __future__ import annotations
@@ -50,11 +53,15 @@ class StoatGenericFileMetadata(
     """Metadata of an uncategorised file."""
 
 
-class StoatTextMetadata(msgspec.Struct, tag_field="type", tag="Text", frozen=True, kw_only=True):
+class StoatTextMetadata(
+    msgspec.Struct, tag_field="type", tag="Text", frozen=True, kw_only=True, gc=False
+):
     """Metadata of a text file."""
 
 
-class StoatImageMetadata(msgspec.Struct, tag_field="type", tag="Image", frozen=True, kw_only=True):
+class StoatImageMetadata(
+    msgspec.Struct, tag_field="type", tag="Image", frozen=True, kw_only=True, gc=False
+):
     """Metadata of an image; ``thumbhash`` and ``animated`` come only from newer backends."""
 
     width: int
@@ -63,14 +70,18 @@ class StoatImageMetadata(msgspec.Struct, tag_field="type", tag="Image", frozen=T
     animated: bool | None = None
 
 
-class StoatVideoMetadata(msgspec.Struct, tag_field="type", tag="Video", frozen=True, kw_only=True):
+class StoatVideoMetadata(
+    msgspec.Struct, tag_field="type", tag="Video", frozen=True, kw_only=True, gc=False
+):
     """Metadata of a video."""
 
     width: int
     height: int
 
 
-class StoatAudioMetadata(msgspec.Struct, tag_field="type", tag="Audio", frozen=True, kw_only=True):
+class StoatAudioMetadata(
+    msgspec.Struct, tag_field="type", tag="Audio", frozen=True, kw_only=True, gc=False
+):
     """Metadata of an audio file."""
 
 
@@ -84,7 +95,7 @@ StoatFileMetadata: TypeAlias = (
 """The ``metadata`` of a ``StoatFile``, tagged on ``type``."""
 
 
-class StoatFile(msgspec.Struct, frozen=True, kw_only=True):
+class StoatFile(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A file Stoat stores (icon, banner, avatar …), as the API sends it."""
 
     id: str = msgspec.field(name="_id")
@@ -106,7 +117,7 @@ class StoatFile(msgspec.Struct, frozen=True, kw_only=True):
         return f"{cdn_base.rstrip('/')}/{self.tag}/{self.id}"
 
 
-class StoatInviteDetails(PlatformDetails, frozen=True, kw_only=True):
+class StoatInviteDetails(PlatformDetails, frozen=True, kw_only=True, gc=False):
     """What a Stoat public invite carries beyond the core fields.
 
     ``server_flags`` is ``None`` on group invites; on server invites a missing key means

@@ -2,7 +2,8 @@
 
 Every optional key decodes whether it is absent or ``null``; unknown keys are ignored,
 since the backend adds keys over time (``thumbhash``, ``approximate_member_count`` …).
-Only the keys the conversion reads are declared.
+Only the keys the conversion reads are declared. Every struct is ``gc=False``: decoded
+JSON cannot hold a reference cycle, and untracked structs are cheaper to allocate.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ PLATFORM = "stoat"
 # -- GET /invites/{code}: InviteResponse ------------------------------------------------
 
 
-class PublicServer(msgspec.Struct, tag_field="type", tag="Server", kw_only=True):
+class PublicServer(msgspec.Struct, tag_field="type", tag="Server", kw_only=True, gc=False):
     code: str
     server_id: str
     server_name: str
@@ -34,7 +35,7 @@ class PublicServer(msgspec.Struct, tag_field="type", tag="Server", kw_only=True)
     member_count: int
 
 
-class PublicGroup(msgspec.Struct, tag_field="type", tag="Group", kw_only=True):
+class PublicGroup(msgspec.Struct, tag_field="type", tag="Group", kw_only=True, gc=False):
     code: str
     channel_id: str
     channel_name: str
@@ -49,14 +50,14 @@ PublicPayload: TypeAlias = PublicServer | PublicGroup
 # -- GET /servers/{id}/invites, POST /channels/{id}/invites: Invite -----------------------
 
 
-class PrivateServer(msgspec.Struct, tag_field="type", tag="Server", kw_only=True):
+class PrivateServer(msgspec.Struct, tag_field="type", tag="Server", kw_only=True, gc=False):
     code: str = msgspec.field(name="_id")
     server: str
     creator: str
     channel: str
 
 
-class PrivateGroup(msgspec.Struct, tag_field="type", tag="Group", kw_only=True):
+class PrivateGroup(msgspec.Struct, tag_field="type", tag="Group", kw_only=True, gc=False):
     code: str = msgspec.field(name="_id")
     creator: str
     channel: str
@@ -68,11 +69,11 @@ PrivatePayload: TypeAlias = PrivateServer | PrivateGroup
 # -- POST /invites/{code}: InviteJoinResponse ------------------------------------------
 
 
-class Voice(msgspec.Struct, kw_only=True):
+class Voice(msgspec.Struct, kw_only=True, gc=False):
     max_users: int | None = None
 
 
-class Channel(msgspec.Struct, kw_only=True):
+class Channel(msgspec.Struct, kw_only=True, gc=False):
     """Any channel; ``channel_type`` says which.
 
     One permissive struct instead of a tagged union: a join has already happened when
@@ -92,7 +93,7 @@ class Channel(msgspec.Struct, kw_only=True):
     voice: Voice | None = None
 
 
-class Server(msgspec.Struct, kw_only=True):
+class Server(msgspec.Struct, kw_only=True, gc=False):
     id: str = msgspec.field(name="_id")
     owner: str
     name: str
@@ -107,11 +108,11 @@ class Server(msgspec.Struct, kw_only=True):
     approximate_member_count: int | None = None
 
 
-class BotInformation(msgspec.Struct, kw_only=True):
+class BotInformation(msgspec.Struct, kw_only=True, gc=False):
     owner: str | None = None
 
 
-class User(msgspec.Struct, kw_only=True):
+class User(msgspec.Struct, kw_only=True, gc=False):
     id: str = msgspec.field(name="_id")
     username: str
     display_name: str | None = None
@@ -119,12 +120,12 @@ class User(msgspec.Struct, kw_only=True):
     bot: BotInformation | None = None
 
 
-class JoinServer(msgspec.Struct, tag_field="type", tag="Server", kw_only=True):
+class JoinServer(msgspec.Struct, tag_field="type", tag="Server", kw_only=True, gc=False):
     channels: tuple[Channel, ...]
     server: Server
 
 
-class JoinGroup(msgspec.Struct, tag_field="type", tag="Group", kw_only=True):
+class JoinGroup(msgspec.Struct, tag_field="type", tag="Group", kw_only=True, gc=False):
     channel: Channel
     users: tuple[User, ...]
 
@@ -135,13 +136,13 @@ JoinPayload: TypeAlias = JoinServer | JoinGroup
 # -- error bodies ------------------------------------------------------------------------
 
 
-class RocketDetail(msgspec.Struct, kw_only=True):
+class RocketDetail(msgspec.Struct, kw_only=True, gc=False):
     code: int | None = None
     reason: str | None = None
     description: str | None = None
 
 
-class ErrorBody(msgspec.Struct, kw_only=True):
+class ErrorBody(msgspec.Struct, kw_only=True, gc=False):
     """Any of Stoat's error bodies: typed ``{"type": …}``, the rate limiter's
     ``{"retry_after": ms}``, or Rocket's default ``{"error": {…}}``."""
 

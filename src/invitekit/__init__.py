@@ -75,6 +75,7 @@ from invitekit.registry import (
     register_adapter,
     unregister_adapter,
 )
+from invitekit.tracking import InviteTracker, JoinAttribution, JoinSource
 
 __version__ = "0.1.0"
 
@@ -105,8 +106,11 @@ __all__ = [
     "InviteNotFound",
     "InviteRef",
     "InviteServer",
+    "InviteTracker",
     "InviteUser",
+    "JoinAttribution",
     "JoinResult",
+    "JoinSource",
     "JoinedGroup",
     "JoinedServer",
     "LinkForm",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from invitekit.errors import InvalidArgument, InvalidInviteLink
 
-# Anything that would end, escape or re-route a URL path segment, plus whitespace and
-# control characters, which have no place in a code or an id on any platform.
-_FORBIDDEN = frozenset("/\\?#%@:;&=+ \t\r\n\x0b\x0c") | frozenset(map(chr, range(0x20))) | {"\x7f"}
+# Anything that would end, escape or re-route a URL path segment, plus whitespace (``\s``
+# is str.isspace) and control characters, which have no place in a code or an id on any
+# platform. One regular expression: this runs for every lookup, cache hits included.
+_FORBIDDEN = re.compile(r"[/\\?#%@:;&=+\s\x00-\x1f\x7f]")
 
 
 def _problem(value: object) -> str | None:
@@ -14,11 +17,11 @@ def _problem(value: object) -> str | None:
         return f"expected a string, got {type(value).__name__}"
     if not value:
         return "it is empty"
-    if value in {".", ".."} or ".." in value:
+    if ".." in value or value == ".":
         return "it contains '..'"
-    for char in value:
-        if char in _FORBIDDEN or char.isspace():
-            return f"it contains the character {char!r}"
+    forbidden = _FORBIDDEN.search(value)
+    if forbidden is not None:
+        return f"it contains the character {forbidden.group()!r}"
     return None
 
 

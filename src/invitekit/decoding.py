@@ -22,6 +22,7 @@ from invitekit.registry import get_adapter_class
 
 __all__ = [
     "as_raw",
+    "as_raw_object",
     "decode_payload",
     "decode_private_invite",
     "decode_private_invites",
@@ -121,6 +122,21 @@ def as_raw(data: PayloadInput, *, platform: str) -> Any:
     return data
 
 
+def as_raw_object(data: PayloadInput, *, platform: str) -> dict[str, Any]:
+    """Return ``data`` as a parsed JSON object, for code that dispatches on its keys.
+
+    Raises:
+        PayloadError: The text is not JSON, or the value is not an object (path ``$``).
+    """
+    raw = as_raw(data, platform=platform)
+    if not isinstance(raw, dict):
+        raise PayloadError(
+            f"malformed {platform} payload at $: expected an object, got {type(raw).__name__}",
+            platform=platform,
+        )
+    return raw
+
+
 def decode_tagged(
     decoder: msgspec.json.Decoder[T],
     data: PayloadInput,
@@ -150,6 +166,18 @@ def decode_tagged(
 
 
 _RAW_LIST: msgspec.json.Decoder[list[msgspec.Raw]] = msgspec.json.Decoder(list[msgspec.Raw])
+_LIST_DECODERS: dict[msgspec.json.Decoder[Any], msgspec.json.Decoder[list[Any]]] = {}
+
+
+def _list_decoder(decoder: msgspec.json.Decoder[T]) -> msgspec.json.Decoder[list[T]]:
+    listed = _LIST_DECODERS.get(decoder)
+    if listed is None:
+        listed = msgspec.json.Decoder(list[decoder.type])  # type: ignore[name-defined]
+        # Adapters keep one decoder per module; a caller making new ones per call must
+        # not grow this without bound.
+        if len(_LIST_DECODERS) < 256:
+            _LIST_DECODERS[decoder] = listed
+    return listed
 
 
 def decode_tagged_list(
@@ -170,6 +198,12 @@ def decode_tagged_list(
     """
     items: list[Any]
     if isinstance(data, _JSON_TEXT):
+        # One pass over the whole array when every item is well-formed and of a known
+        # type; otherwise item by item below, which keeps the good ones and names the bad.
+        try:
+            return list(_list_decoder(decoder).decode(data))
+        except _DECODE_ERRORS:
+            pass
         items = decode_payload(_RAW_LIST, data, platform=platform)
     elif isinstance(data, (list, tuple)):
         items = list(data)

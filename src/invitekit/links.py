@@ -191,6 +191,8 @@ class LinkScanner:
 
     def match_url(self, url: str) -> InviteRef | None:
         """Return the invite ``url`` links to, or ``None`` if it is not an invite link."""
+        if "/" not in url:
+            return None  # every form has a path: a bare code never needs the steps below
         if _WHITESPACE.search(url):
             return None
         scheme = _SCHEME.match(url)
@@ -255,6 +257,10 @@ class LinkScanner:
     def find(self, text: str) -> list[InviteRef]:
         """Return every invite link in ``text``, in order of first appearance, each once."""
         found: list[InviteRef] = []
+        if "/" not in text:
+            # Every link has a '/' after its host; most chat messages have none at all,
+            # and this test costs a fraction of the regular expression's pass.
+            return found
         seen: set[InviteRef] = set()
         for match in self._candidates.finditer(text):
             if _continues(text, match.end()):

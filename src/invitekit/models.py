@@ -4,6 +4,10 @@ Every model is an immutable ``msgspec.Struct``. Invites compare and hash by
 ``(platform, code)``, so the public and the private view of one invite are equal and
 deduplicate in a set. ``str(invite)`` is its canonical link.
 
+The small parts (server, channel, user) are ``gc=False``: they hold only strings,
+numbers and tuples of strings, so they can never be part of a reference cycle, and the
+garbage collector need not track them (16 bytes less each, and cheaper to create).
+
 Fields a platform does not send are ``None``; nothing is invented. Details only one
 platform has stay reachable through ``details``, an adapter-defined ``PlatformDetails``.
 """
@@ -64,7 +68,7 @@ class PlatformDetails(msgspec.Struct, frozen=True, kw_only=True):
     """Base of the typed, platform-only details an adapter attaches to a model."""
 
 
-class InviteServer(msgspec.Struct, frozen=True, kw_only=True):
+class InviteServer(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """The server (Discord guild) an invite leads to, as far as the invite shows it."""
 
     id: str
@@ -87,7 +91,7 @@ class InviteServer(msgspec.Struct, frozen=True, kw_only=True):
     """Whether the platform marks the server as not safe for work."""
 
 
-class InviteChannel(msgspec.Struct, frozen=True, kw_only=True):
+class InviteChannel(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """The channel or group an invite leads to."""
 
     id: str | None = None
@@ -100,7 +104,7 @@ class InviteChannel(msgspec.Struct, frozen=True, kw_only=True):
     """The channel's description or topic."""
 
 
-class InviteUser(msgspec.Struct, frozen=True, kw_only=True):
+class InviteUser(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A user as an invite shows them (the inviter, a creator, a group member)."""
 
     id: str | None = None

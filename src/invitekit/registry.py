@@ -142,6 +142,11 @@ def get_adapter_class(platform: str) -> type[Adapter]:
         UnknownPlatform: No adapter is registered under that name.
         AdapterImportError: The adapter is registered but could not be imported.
     """
+    # Lock-free for the common case: decoding calls this once per payload, and reading
+    # a dict entry is atomic.
+    adapter = _loaded.get(platform)
+    if adapter is not None:
+        return adapter
     with _lock:
         adapter = _loaded.get(platform)
         if adapter is not None:
@@ -198,6 +203,9 @@ def default_scanner() -> LinkScanner:
     third-party package cannot stop link scanning for every other platform.
     """
     global _scanner
+    scanner = _scanner  # lock-free when built: find_invites calls this once per message
+    if scanner is not None:
+        return scanner
     with _lock:
         if _scanner is None:
             rules = []

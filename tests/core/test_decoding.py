@@ -21,6 +21,7 @@ from invitekit import (
     decode_private_invites,
     decode_public_invite,
 )
+from invitekit.decoding import as_raw_object
 from invitekit_fake import FakeWorld
 
 PUBLIC: dict[str, Any] = {
@@ -170,3 +171,15 @@ def test_arbitrary_bytes_give_a_model_or_payload_error(data: bytes) -> None:
 )
 def test_schema_shaped_mutations_give_a_model_or_payload_error(data: dict[str, Any]) -> None:
     assert _outcome(decode_public_invite, data) in {"model", "payload error"}
+
+
+@pytest.mark.parametrize("data", [b'{"a": 1}', '{"a": 1}', {"a": 1}])
+def test_as_raw_object_parses_objects(data: Any) -> None:
+    assert as_raw_object(data, platform="fake") == {"a": 1}
+
+
+@pytest.mark.parametrize("data", [b"[1]", "null", b"{", 7, [{"a": 1}]])
+def test_as_raw_object_refuses_everything_else_at_the_root(data: Any) -> None:
+    with pytest.raises(PayloadError) as caught:
+        as_raw_object(data, platform="fake")
+    assert (caught.value.platform, caught.value.path) == ("fake", "$")

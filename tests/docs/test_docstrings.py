@@ -77,11 +77,14 @@ def test_the_reference_covers_the_public_modules() -> None:
         "invitekit.refs",
         "invitekit.registry",
         "invitekit.testing",
+        "invitekit.tracking",
         "invitekit_discord",
+        "invitekit_discord.converters",
         "invitekit_discord.emulator",
         "invitekit_fake",
         "invitekit_fake.pytest_plugin",
         "invitekit_stoat",
+        "invitekit_stoat.converters",
         "invitekit_stoat.emulator",
     }
     assert expected <= set(MODULES)

@@ -13,7 +13,9 @@
 
 It answers with Discord's status codes, error bodies and rate-limit headers, sends 429s
 when a bucket's window is full (``limits``), and can inject failures (``fail_next``,
-HTML pages included) and stalls (``stall_next``). Importing it imports aiohttp.
+HTML pages included) and stalls (``stall_next``). Invites created and deleted through
+the API leave the gateway dispatches Discord would send in ``dispatches``; joins are
+``use_invite(code)``. Importing it imports aiohttp.
 """
 
 from __future__ import annotations

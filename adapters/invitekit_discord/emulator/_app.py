@@ -236,6 +236,7 @@ async def delete_invite(request: web.Request) -> web.Response:
     reason = _reason(request)
     del world.invites[invite.code]
     world.audit_log.append(("delete", invite.code, reason))
+    world.dispatches.append(("INVITE_DELETE", world.render_invite_delete(invite)))
     return _json(world.render_invite(invite))
 
 
@@ -383,6 +384,7 @@ async def create_invite(request: web.Request) -> web.Response:
         roles=roles,
     )
     world.audit_log.append(("create", invite.code, reason))
+    world.dispatches.append(("INVITE_CREATE", world.render_invite_create(invite)))
     return _json(world.render_invite(invite, metadata=True))
 
 

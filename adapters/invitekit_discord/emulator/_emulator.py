@@ -233,6 +233,13 @@ class DiscordEmulator:
         self.world.invites[code] = invite
         return invite
 
+    @property
+    def dispatches(self) -> list[tuple[str, dict[str, Any]]]:
+        """The gateway dispatches (``INVITE_CREATE``, ``INVITE_DELETE``) that API calls
+        caused, as ``(event name, data)`` in order: what a bot's gateway would receive.
+        Seeding with ``add_invite`` dispatches nothing."""
+        return self.world.dispatches
+
     def use_invite(self, code: str) -> None:
         """Count one use of ``code``, as when a user joins through it.
 

@@ -245,6 +245,22 @@ class EmulatedInvite:
         return too_old or used_up
 
 
+def _expires_at(invite: EmulatedInvite) -> str | None:
+    return None if invite.max_age == 0 else _iso(invite.created_at + invite.max_age)
+
+
+def _render_target(invite: EmulatedInvite) -> dict[str, Any]:
+    """The keys saying whose stream or which application a voice invite opens."""
+    data: dict[str, Any] = {}
+    if invite.target_type is not None:
+        data["target_type"] = invite.target_type
+    if invite.target_user is not None:
+        data["target_user"] = invite.target_user.render()
+    if invite.target_application is not None:
+        data["target_application"] = invite.target_application
+    return data
+
+
 class World:
     """Everything the emulator knows: users, guilds, channels, events and invites.
 
@@ -265,6 +281,8 @@ class World:
         self.applications: dict[str, dict[str, Any]] = {}
         self.audit_log: list[tuple[str, str, str | None]] = []
         """``(action, invite code, reason)`` for every create and delete."""
+        self.dispatches: list[tuple[str, dict[str, Any]]] = []
+        """``(event name, data)`` of every gateway dispatch the API calls caused."""
 
     def new_id(self) -> str:
         """Return a fresh snowflake."""
@@ -308,11 +326,10 @@ class World:
         """Render ``invite`` as Discord does (``metadata``: the owner view)."""
         channel = invite.channel
         guild = channel.guild
-        expires = None if invite.max_age == 0 else _iso(invite.created_at + invite.max_age)
         data: dict[str, Any] = {
             "type": 0 if guild is not None else 1,
             "code": invite.code,
-            "expires_at": expires,
+            "expires_at": _expires_at(invite),
             "channel": channel.render(),
         }
         if invite.inviter is not None:
@@ -321,12 +338,7 @@ class World:
             data["guild"] = guild.render()
             data["guild_id"] = guild.id
             data["flags"] = invite.flags
-            if invite.target_type is not None:
-                data["target_type"] = invite.target_type
-            if invite.target_user is not None:
-                data["target_user"] = invite.target_user.render()
-            if invite.target_application is not None:
-                data["target_application"] = invite.target_application
+            data.update(_render_target(invite))
             if invite.roles:
                 data["roles"] = [role.render() for role in invite.roles]
             if counts:
@@ -347,6 +359,35 @@ class World:
                 temporary=invite.temporary,
                 created_at=_iso(invite.created_at),
             )
+        return data
+
+    def render_invite_create(self, invite: EmulatedInvite) -> dict[str, Any]:
+        """Render the ``INVITE_CREATE`` dispatch Discord sends for ``invite``."""
+        guild = invite.guild
+        data: dict[str, Any] = {
+            "channel_id": invite.channel.id,
+            "code": invite.code,
+            "created_at": _iso(invite.created_at),
+            "max_age": invite.max_age,
+            "max_uses": invite.max_uses,
+            "temporary": invite.temporary,
+            "uses": 0,
+            "expires_at": _expires_at(invite),
+        }
+        if guild is not None:
+            data["guild_id"] = guild.id
+        if invite.inviter is not None:
+            data["inviter"] = invite.inviter.render()
+        data.update(_render_target(invite))
+        if invite.roles:
+            data["role_ids"] = [role.id for role in invite.roles]
+        return data
+
+    def render_invite_delete(self, invite: EmulatedInvite) -> dict[str, Any]:
+        """Render the ``INVITE_DELETE`` dispatch Discord sends for ``invite``."""
+        data: dict[str, Any] = {"channel_id": invite.channel.id, "code": invite.code}
+        if invite.guild is not None:
+            data["guild_id"] = invite.guild.id
         return data
 
     def render_job(self, job: TargetUsersJobState) -> dict[str, Any]:

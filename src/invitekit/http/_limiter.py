@@ -108,8 +108,11 @@ class _Scope:
         return window
 
     def bucket(self, key: RouteKey) -> _Bucket:
-        name = self.bucket_ids.get(key.route, key.route)
-        return self.buckets.setdefault((name, key.resource), _Bucket())
+        ident = (self.bucket_ids.get(key.route, key.route), key.resource)
+        bucket = self.buckets.get(ident)
+        if bucket is None:  # not setdefault: that would build a bucket and lock every call
+            bucket = self.buckets[ident] = _Bucket()
+        return bucket
 
 
 class MemoryRateLimitStore:
@@ -146,6 +149,17 @@ class MemoryRateLimitStore:
             await state.window(name, throttle).acquire(name, self._clock, wait)
         await self._wait_global(state, wait)
         bucket = state.bucket(key)
+        if not bucket.lock.locked():
+            # Nobody is waiting on this bucket: if it has room, count the request without
+            # taking the lock (nothing below awaits, so this is as atomic as the lock).
+            now = self._clock()
+            if bucket.reset_at is not None and bucket.reset_at <= now:
+                bucket.remaining, bucket.reset_at = bucket.limit, None
+            if bucket.remaining is None:
+                return
+            if bucket.remaining > 0:
+                bucket.remaining -= 1
+                return
         async with bucket.lock:
             now = self._clock()
             if bucket.reset_at is not None and bucket.reset_at <= now:

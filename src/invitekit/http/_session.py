@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from invitekit.errors import TransportError
 from invitekit.http._credentials import Credential
@@ -83,6 +83,9 @@ class Session:
         import aiohttp
 
         session = self._open()
+        if params:
+            # Joined here rather than by aiohttp: building the URL once is cheaper.
+            url = f"{url}{'&' if '?' in url else '?'}{urlencode(params, quote_via=quote)}"
         data: bytes | aiohttp.FormData | None = body
         if form is not None:
             data = aiohttp.FormData()
@@ -91,9 +94,7 @@ class Session:
                     part.name, part.value, filename=part.filename, content_type=part.content_type
                 )
         try:
-            async with session.request(
-                method, url, params=params, headers=headers, data=data
-            ) as response:
+            async with session.request(method, url, headers=headers, data=data) as response:
                 payload = await response.read()
                 return Response(
                     status=response.status,
