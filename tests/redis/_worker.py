@@ -1,7 +1,7 @@
 """One process of a bridge-bot fleet, for the multi-process tests and the fleet benchmark.
 
 Run as ``python -m tests.redis._worker CONFIG_JSON``. It builds a Discord client on the
-shared Redis, prints ``{"ready": true}``, waits for a line on stdin (so every process
+shared Redis (or, without ``redis`` in the config, on its own as a lone process would), prints ``{"ready": true}``, waits for a line on stdin (so every process
 starts at once), looks up ``lookups`` codes (``codes`` repeated, shuffled, all at once),
 and prints one JSON line with what happened. With ``report_waiting`` it also prints
 ``{"waiting": true}`` once a lookup waits for another process's lease.
@@ -15,10 +15,11 @@ import random
 import sys
 import time
 from collections import Counter
+from contextlib import AsyncExitStack
 from dataclasses import asdict
 from typing import Any
 
-from invitekit import InviteClient, InviteError
+from invitekit import CacheSettings, InviteClient, InviteError
 from invitekit.http import Throttle
 from invitekit.redis import RedisFleet
 from invitekit_discord import DEFAULT_LOOKUP_LIMIT, DiscordAdapter
@@ -31,23 +32,31 @@ def emit(message: dict[str, Any]) -> None:
 
 async def run(config: dict[str, Any]) -> dict[str, Any]:
     cap = config.get("lookup_limit")
-    fleet = RedisFleet.from_url(
-        config["redis"],
-        namespace=config["namespace"],
-        retry_interval=config.get("retry", 5.0),
-        # Generous: the test machine's cores are shared, and a slow reply is not an outage.
-        timeout=config.get("timeout", 5.0),
-    )
+    fleet = None
+    if config.get("redis") is not None:
+        fleet = RedisFleet.from_url(
+            config["redis"],
+            namespace=config["namespace"],
+            retry_interval=config.get("retry", 5.0),
+            # Generous: the test machine's cores are shared, and a slow reply is no outage.
+            timeout=config.get("timeout", 5.0),
+        )
     adapter = DiscordAdapter(
         TOKEN,
         api_base=config["api_base"],
         lookup_limit=DEFAULT_LOOKUP_LIMIT if cap is None else Throttle(*cap),
         wait_for_rate_limits=config.get("wait", True),
         max_wait=config.get("max_wait", 60.0),
-        rate_limit_store=fleet.rate_limits,
+        rate_limit_store=None if fleet is None else fleet.rate_limits,
     )
-    coalescing = fleet.coalescing(lease=config.get("lease", 5.0))
-    async with fleet, InviteClient(adapter, cache=fleet.cache(), coalescing=coalescing) as client:
+    coalescing = None if fleet is None else fleet.coalescing(lease=config.get("lease", 5.0))
+    cache = CacheSettings() if fleet is None else fleet.cache()
+    async with AsyncExitStack() as stack:
+        if fleet is not None:
+            await stack.enter_async_context(fleet)
+        client = await stack.enter_async_context(
+            InviteClient(adapter, cache=cache, coalescing=coalescing)
+        )
         emit({"ready": True})
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
         started = time.time()
@@ -63,7 +72,7 @@ async def run(config: dict[str, Any]) -> dict[str, Any]:
             return "ok"
 
         lookups = asyncio.ensure_future(asyncio.gather(*(look_up(code) for code in order)))
-        if config.get("report_waiting"):
+        if config.get("report_waiting") and coalescing is not None:
             while not lookups.done() and not coalescing.waiting:  # noqa: ASYNC110 - a counter
                 await asyncio.sleep(0.005)
             emit({"waiting": True})
@@ -71,9 +80,9 @@ async def run(config: dict[str, Any]) -> dict[str, Any]:
         finished = time.time()
     return {
         "outcomes": dict(Counter(outcomes)),
-        "coalescing": asdict(coalescing.stats),
+        "coalescing": asdict(coalescing.stats) if coalescing is not None else {},
         "client": asdict(client.stats),
-        "fallbacks": fleet.fallbacks,
+        "fallbacks": 0 if fleet is None else fleet.fallbacks,
         "started_at": started,
         "finished_at": finished,
     }

@@ -44,6 +44,8 @@ class RecordedRequest:
     status: int = 0
     response_headers: dict[str, str] = field(default_factory=dict)
     response_body: bytes = b""
+    received_at: float = 0.0
+    """When it arrived, on the emulator's clock (to check rates across clients)."""
 
 
 @dataclass(frozen=True)

@@ -208,7 +208,10 @@ class RedisCoalescing:
         self, lease_key: str, token: str, load: Callable[[], Awaitable[PublicInvite]]
     ) -> PublicInvite:
         self.stats.led += 1
-        renewing = asyncio.ensure_future(self._keep(lease_key, token))
+        # Stopped by an event, not by cancellation: a cancellation that lands inside a
+        # Redis call's own timeout can be swallowed, and the renewal would never end.
+        done = asyncio.Event()
+        renewing = asyncio.ensure_future(self._keep(lease_key, token, done))
         outcome: bytes | None = None
         try:
             invite = await load()
@@ -218,9 +221,8 @@ class RedisCoalescing:
             outcome = encode_outcome(error)
             raise
         finally:
-            renewing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await renewing
+            done.set()
+            await renewing
             notice = _ENCODER.encode(
                 _Notice(lease_key, _NONE if outcome is None else msgspec.Raw(outcome))
             )
@@ -231,14 +233,17 @@ class RedisCoalescing:
             # Waiters in this process got the outcome from the shared task already.
             await self.fleet.call("lease release", finish, _nothing)
 
-    async def _keep(self, lease_key: str, token: str) -> None:
+    async def _keep(self, lease_key: str, token: str, done: asyncio.Event) -> None:
+        async def renew(client: Redis) -> None:
+            await self._renew(keys=[lease_key], args=[token, self._lease_ms])
+
         while True:
-            await asyncio.sleep(self.lease / 3)
-
-            async def renew(client: Redis) -> None:
-                await self._renew(keys=[lease_key], args=[token, self._lease_ms])
-
-            await self.fleet.call("lease renewal", renew, _nothing)
+            try:
+                await asyncio.wait_for(done.wait(), self.lease / 3)
+            except asyncio.TimeoutError:
+                await self.fleet.call("lease renewal", renew, _nothing)
+            else:
+                return
 
     async def _wait(self, lease_key: str, waiter: asyncio.Future[msgspec.Raw | None]) -> object:
         """Wait for the holder's outcome while its lease lives."""
@@ -313,8 +318,8 @@ class RedisCoalescing:
         pubsub, self._pubsub = self._pubsub, None
         if listener is not None:
             listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await listener
+            # Bounded: a cancellation swallowed inside redis-py must not hang close().
+            await asyncio.wait([listener], timeout=2.0)
         if pubsub is not None:
             with contextlib.suppress(*FAILURES):
                 await pubsub.aclose()  # type: ignore[no-untyped-call]
