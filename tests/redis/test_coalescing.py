@@ -248,3 +248,27 @@ def client_key(code: str) -> Any:
     from invitekit.client import LookupKey
 
     return LookupKey("fake", code, None, True)
+
+
+async def test_clients_sharing_a_coalescing_get_invites_bound_to_their_own_adapter() -> None:
+    from invitekit import MemoryCoalescing
+
+    world, gate = FakeWorld(), asyncio.Event()
+    code = one_code(world)
+    shared = MemoryCoalescing()
+    first, second = GatedAdapter(world, gate=gate), GatedAdapter(world, gate=gate)
+    async with (
+        InviteClient(first, cache=None, coalescing=shared) as one,
+        InviteClient(second, cache=None, coalescing=shared) as two,
+    ):
+        lookups = [
+            asyncio.ensure_future(one.fetch_invite(code, platform="fake")),
+            asyncio.ensure_future(two.fetch_invite(code, platform="fake")),
+        ]
+        await until(lambda: first.entered + second.entered == 1)
+        gate.set()
+        mine, theirs = await asyncio.gather(*lookups)
+    assert first.entered + second.entered == 1  # one lookup for both clients
+    assert mine.adapter is first
+    assert theirs.adapter is second
+    assert mine is not theirs

@@ -114,7 +114,8 @@ class InviteClient:
         self._cache: InviteCache | None = (
             MemoryInviteCache(cache, clock=clock) if isinstance(cache, CacheSettings) else cache
         )
-        self._coalescer: Coalescing = coalescing or MemoryCoalescing()
+        # Not `or`: an idle MemoryCoalescing is empty, so falsy.
+        self._coalescer: Coalescing = MemoryCoalescing() if coalescing is None else coalescing
         self._overall = asyncio.Semaphore(max_concurrency)
         self._per_platform = {
             p: asyncio.Semaphore(per_platform_concurrency) for p in self._adapters

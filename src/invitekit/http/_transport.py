@@ -125,7 +125,9 @@ class HTTPTransport:
             self._global: list[tuple[str, Throttle]] = [(_GLOBAL, global_throttle)]
         else:
             self._global = []
-        self._limiter: RateLimitStore = rate_limit_store or MemoryRateLimitStore(clock)
+        self._limiter: RateLimitStore = (
+            MemoryRateLimitStore(clock) if rate_limit_store is None else rate_limit_store
+        )
         self._scope = rate_limit_scope or f"{platform or ''}|{self.base_url}"
         default_headers = dict(headers or {})
         if user_agent is not None:

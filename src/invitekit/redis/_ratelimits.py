@@ -208,7 +208,9 @@ class RedisRateLimitStore:
         fallback: RateLimitStore | None = None,
     ) -> None:
         self.fleet = fleet
-        self.fallback: RateLimitStore = fallback or MemoryRateLimitStore(clock or time.monotonic)
+        self.fallback: RateLimitStore = (
+            MemoryRateLimitStore(clock or time.monotonic) if fallback is None else fallback
+        )
         self._clock = clock
         self._acquire = fleet.client.register_script(_ACQUIRE)
         self._update = fleet.client.register_script(_UPDATE)
