@@ -21,10 +21,11 @@ import uuid
 from collections import Counter
 from typing import Any
 
-from invitekit_discord.emulator import DiscordEmulator
 from tests.redis._discord import invite_lookups, seeded
 from tests.redis._fleet import Worker, run_fleet
 from tests.redis._server import RedisServer
+
+from invitekit_discord.emulator import DiscordEmulator
 
 __all__ = ["main"]
 
