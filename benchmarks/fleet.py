@@ -19,6 +19,7 @@ import asyncio
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from tests.redis._discord import invite_lookups, seeded
@@ -32,6 +33,14 @@ __all__ = ["main"]
 
 def _namespace() -> str:
     return f"bench{uuid.uuid4().hex[:8]}"
+
+
+async def _until(condition: Callable[[], bool], limit: float = 60.0) -> None:
+    for _ in range(int(limit / 0.002)):
+        if condition():
+            return
+        await asyncio.sleep(0.002)
+    raise RuntimeError("the fleet never got there")
 
 
 def _max_in_window(times: list[float], window: float) -> int:
@@ -128,8 +137,7 @@ async def killed_holder(redis: RedisServer, lease: float) -> dict[str, Any]:
         try:
             await holder.read("ready")
             holder.go()
-            while not emulator.requests:
-                await asyncio.sleep(0.005)
+            await _until(lambda: bool(emulator.requests))
             waiters = [
                 await Worker.start(
                     {**common, "api_base": api_base, "lookups": 10, "report_waiting": True}
@@ -183,8 +191,7 @@ async def redis_stopped(redis: RedisServer) -> dict[str, Any]:
                 await worker.read("ready")
             for worker in workers:
                 worker.go()
-            while len(invite_lookups(emulator)) < 40:
-                await asyncio.sleep(0.002)
+            await _until(lambda: len(invite_lookups(emulator)) >= 40)
             await asyncio.to_thread(redis.stop)
             reports = []
             logs = []
