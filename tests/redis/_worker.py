@@ -2,8 +2,9 @@
 
 Run as ``python -m tests.redis._worker CONFIG_JSON``. It builds a Discord client on the
 shared Redis (or, without ``redis`` in the config, on its own as a lone process would),
-prints ``{"ready": true}``, waits for a line on stdin (so every process starts at once), looks up ``lookups`` codes (``codes`` repeated, shuffled, all at once),
-and prints one JSON line with what happened. With ``report_waiting`` it also prints
+prints ``{"ready": true}``, waits for a line on stdin (so every process starts at once),
+looks up ``lookups`` codes (``codes`` repeated, shuffled, all at once), and prints one
+JSON line with what happened. With ``report_waiting`` it also prints
 ``{"waiting": true}`` once a lookup waits for another process's lease.
 """
 
