@@ -10,7 +10,7 @@ from contextlib import AsyncExitStack
 
 import pytest
 
-from invitekit import InviteClient, InviteError, PublicInvite, TransportError
+from invitekit import InviteClient, InviteError, PublicInvite, RateLimited, TransportError
 from invitekit.http import HTTPTransport, Route, Throttle
 from invitekit.redis import RedisFleet, RedisRateLimitStore, RedisUnavailable
 from invitekit_discord import DiscordAdapter
@@ -117,7 +117,7 @@ async def test_redis_stopped_mid_run_every_caller_gets_an_invite_or_a_typed_erro
         # Redis comes back (empty): the fleet finds it again and shares state again.
         await asyncio.to_thread(own_redis_server.start)
         await asyncio.sleep(0.3)  # past retry_interval
-        before = len(invite_lookups(emulator))
+        before = len(emulator.requests)
         fresh = [f"fresh{index}" for index in range(3)]
         channel = next(iter(emulator.world.channels.values()))
         for code in fresh:
@@ -129,15 +129,20 @@ async def test_redis_stopped_mid_run_every_caller_gets_an_invite_or_a_typed_erro
         )
 
     assert all(isinstance(outcome, PublicInvite | InviteError) for outcome in outcomes)
-    invites = [outcome for outcome in outcomes if isinstance(outcome, PublicInvite)]
-    assert len(invites) == 600  # nothing failed: the platform was fine throughout
-    assert [invite.code for invite in invites] == [codes[i % 60] for i in range(600)]
+    for index, outcome in enumerate(outcomes):
+        if isinstance(outcome, PublicInvite):
+            assert outcome.code == codes[index % 60]
+        else:
+            # Alone, each process keeps its own limits; the platform may answer 429 until
+            # the retries run out. Nothing else can go wrong here.
+            assert isinstance(outcome, RateLimited), outcome
+    assert sum(isinstance(outcome, PublicInvite) for outcome in outcomes) >= 500
     warnings = fallback_warnings(caplog)
     assert any("falling back" in message for message in warnings)
     assert any("reachable again" in message for message in warnings)
     assert {invite.code for invite in after_recovery} == set(fresh)
-    recovered = invite_lookups(emulator)[before:]
-    assert sorted(code for code in recovered if code.startswith("fresh")) == fresh
+    answered = [r.path.rsplit("/", 1)[-1] for r in emulator.requests[before:] if r.status == 200]
+    assert sorted(code for code in answered if code.startswith("fresh")) == fresh
 
 
 async def test_shared_limits_fall_back_to_limits_in_this_process(
