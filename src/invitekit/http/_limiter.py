@@ -23,8 +23,15 @@ from invitekit.http._ratelimits import RateLimitInfo, RouteKey, Throttle
 
 __all__ = ["MemoryRateLimitStore", "RateLimitStore", "RateLimitWait", "Wait"]
 
-RateLimitWait = Callable[[float, str], Awaitable[None]]
-"""Wait ``seconds`` for ``why``, or raise ``RateLimited`` if that is not allowed."""
+class RateLimitWait(Protocol):
+    """How a store waits: for ``seconds`` because of ``why``, or it raises ``RateLimited``
+    when waiting is not allowed (the transport decides)."""
+
+    def __call__(self, seconds: float, why: str, /) -> Awaitable[None]:
+        """Wait, or raise ``RateLimited``."""
+        ...
+
+
 Wait = RateLimitWait
 
 
