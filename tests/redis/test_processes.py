@@ -36,7 +36,13 @@ async def test_four_processes_make_one_request_per_invite(
             ]
         )
     assert [report["outcomes"] for report in reports] == [{"ok": 1000}] * 4
-    assert sorted(invite_lookups(emulator)) == codes  # exactly 100 requests, one per code
+    diagnosis = (
+        [(r.path.rsplit("/", 1)[-1], r.status, r.received_at) for r in emulator.requests],
+        [(report["coalescing"], report["client"], report["fallbacks"]) for report in reports],
+    )
+    print(diagnosis)  # shown only when the test fails
+    # Exactly 100 requests, one per code.
+    assert sorted(invite_lookups(emulator)) == codes
     assert statuses(emulator) == {200}  # and not one 429: the global limit was shared
     assert sum(report["coalescing"]["led"] for report in reports) >= 100
     assert sum(report["coalescing"]["local"] for report in reports) == 0

@@ -208,6 +208,11 @@ class InviteClient:
         ref = self.to_ref(target, platform=platform)
         self.stats.lookups += 1
         key = LookupKey(ref.platform, ref.code, ref.event_id, with_counts)
+        if key in self._coalescer:
+            # Join the lookup in flight without asking the cache: a shared cache costs a
+            # round trip, and a burst of one link would cost one per message.
+            self.stats.coalesced += 1
+            return self._own(await self._coalescer.run(key, lambda: self._load(ref, key)))
         cached = await self._cache.get(key) if self._cache is not None else None
         if isinstance(cached, InviteNotFound):
             self.stats.cache_hits += 1

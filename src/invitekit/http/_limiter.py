@@ -23,6 +23,7 @@ from invitekit.http._ratelimits import RateLimitInfo, RouteKey, Throttle
 
 __all__ = ["MemoryRateLimitStore", "RateLimitStore", "RateLimitWait", "Wait"]
 
+
 class RateLimitWait(Protocol):
     """How a store waits: for ``seconds`` because of ``why``, or it raises ``RateLimited``
     when waiting is not allowed (the transport decides)."""
