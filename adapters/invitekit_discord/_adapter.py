@@ -24,6 +24,7 @@ from invitekit.http import (
     Credential,
     FormPart,
     HTTPTransport,
+    RateLimitStore,
     RetryPolicy,
     Route,
     Secret,
@@ -73,6 +74,9 @@ class DiscordAdapter(Adapter):
         lookup_limit: The client-side cap on ``fetch_invite`` calls; ``None`` disables it.
         global_limit: The client-side cap on all requests (Discord allows a bot 50 per
             second unless it was granted more); ``None`` disables it.
+        rate_limit_store: Where rate-limit state lives: in this adapter by default; a
+            shared store (``invitekit.redis``) makes every process of a bot obey one set
+            of limits, the lookup cap and the global limit included.
         wait_for_rate_limits: Wait when a limit is reached instead of raising
             ``RateLimited``.
         max_wait: The longest single wait; longer ones raise ``RateLimited`` at once.
@@ -116,6 +120,7 @@ class DiscordAdapter(Adapter):
         max_retries: int = 3,
         lookup_limit: Throttle | None = DEFAULT_LOOKUP_LIMIT,
         global_limit: Throttle | None = DEFAULT_GLOBAL_LIMIT,
+        rate_limit_store: RateLimitStore | None = None,
         wait_for_rate_limits: bool = True,
         max_wait: float | None = 60.0,
         clock: Callable[[], float] = time.monotonic,
@@ -147,6 +152,7 @@ class DiscordAdapter(Adapter):
             retry=retry,
             throttles={} if lookup_limit is None else {_LOOKUPS: lookup_limit},
             global_throttle=global_limit,
+            rate_limit_store=rate_limit_store,
             wait_for_rate_limits=wait_for_rate_limits,
             max_wait=max_wait,
             clock=clock,

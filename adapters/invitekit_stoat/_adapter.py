@@ -19,7 +19,15 @@ from invitekit import (
     UnsupportedOperation,
 )
 from invitekit.decoding import as_raw, decode_payload, decode_tagged, decode_tagged_list
-from invitekit.http import Credential, HTTPTransport, Response, RetryPolicy, Route, Secret
+from invitekit.http import (
+    Credential,
+    HTTPTransport,
+    RateLimitStore,
+    Response,
+    RetryPolicy,
+    Route,
+    Secret,
+)
 from invitekit_stoat import _convert, _wire
 from invitekit_stoat._details import DEFAULT_CDN_BASE
 from invitekit_stoat._errors import error_from_response
@@ -69,6 +77,9 @@ class StoatAdapter(Adapter):
         wait_for_rate_limits: Wait when a rate limit is reached (the default), or raise
             ``RateLimited`` at once.
         max_wait: The longest single rate-limit wait before ``RateLimited`` is raised.
+        rate_limit_store: Where rate-limit state lives: in this adapter by default; a
+            shared store (``invitekit.redis``) makes every process of a bot obey the
+            buckets any of them learnt.
         clock: Monotonic seconds for rate-limit bookkeeping; for tests.
         sleep: The coroutine rate-limit and retry waits go through; for tests.
         allow_insecure: Accept a plain ``http://`` ``api_base`` on a host other than
@@ -109,6 +120,7 @@ class StoatAdapter(Adapter):
         max_retries: int = 3,
         wait_for_rate_limits: bool = True,
         max_wait: float | None = 60.0,
+        rate_limit_store: RateLimitStore | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         allow_insecure: bool = False,
@@ -144,6 +156,7 @@ class StoatAdapter(Adapter):
             retry=retry,
             wait_for_rate_limits=wait_for_rate_limits,
             max_wait=max_wait,
+            rate_limit_store=rate_limit_store,
             clock=clock,
             sleep=sleep,
             allow_insecure=allow_insecure,

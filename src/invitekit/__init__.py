@@ -11,8 +11,10 @@ from invitekit.capabilities import Capability
 from invitekit.client import (
     CacheSettings,
     ClientStats,
+    Coalescing,
     InviteCache,
     InviteClient,
+    MemoryCoalescing,
     MemoryInviteCache,
     Resolution,
 )
@@ -89,6 +91,7 @@ __all__ = [
     "Capability",
     "ChannelType",
     "ClientStats",
+    "Coalescing",
     "Conflict",
     "Forbidden",
     "GroupInvite",
@@ -113,6 +116,7 @@ __all__ = [
     "LinkForm",
     "LinkRules",
     "LinkScanner",
+    "MemoryCoalescing",
     "MemoryInviteCache",
     "MissingPermissions",
     "NotFound",

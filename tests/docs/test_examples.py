@@ -27,6 +27,10 @@ asyncio_default_fixture_loop_scope = "function"
 
 BLOCKS = all_blocks()
 RUNNABLE = [block for block in BLOCKS if block.language in RUN_LANGUAGES]
+_ELSEWHERE = re.compile(r"\b(tests/[\w/]+\.py)\b")
+"""A skip reason naming a test file hands the block to that test (it needs a service)."""
+DELEGATED = [b for b in RUNNABLE if b.action == "skip" and _ELSEWHERE.search(b.reason)]
+RUN_HERE = [b for b in RUNNABLE if b not in DELEGATED]
 
 
 def test_the_site_and_readme_have_examples() -> None:
@@ -71,7 +75,18 @@ def _registry_as_it_was() -> Iterator[None]:
         yield
 
 
-@pytest.mark.parametrize("block", RUNNABLE, ids=[block.id for block in RUNNABLE])
+@pytest.mark.parametrize("block", DELEGATED, ids=[block.id for block in DELEGATED])
+def test_delegated_example_is_run_by_the_test_it_names(block: Block) -> None:
+    match = _ELSEWHERE.search(block.reason)
+    assert match is not None
+    runner = ROOT / match.group(1)
+    assert runner.is_file(), f"{block.id} names {runner}, which does not exist"
+    assert block.path.name in runner.read_text(encoding="utf-8"), (
+        f"{runner} does not read {block.path.name}"
+    )
+
+
+@pytest.mark.parametrize("block", RUN_HERE, ids=[block.id for block in RUN_HERE])
 def test_example(
     block: Block, pytester: pytest.Pytester, capsys: pytest.CaptureFixture[str]
 ) -> None:

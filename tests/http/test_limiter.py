@@ -1,7 +1,8 @@
-"""The limiter's bookkeeping under concurrency: probes, late answers, requests in flight.
+"""The in-memory store's bookkeeping under concurrency: probes, late answers, requests in
+flight.
 
-These drive ``Limiter`` directly with a hand-moved clock, so every interleaving that
-could earn an avoidable 429 is pinned down without a server.
+These drive ``MemoryRateLimitStore`` directly with a hand-moved clock, so every
+interleaving that could earn an avoidable 429 is pinned down without a server.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from typing import Any
 import pytest
 
 from invitekit import RateLimited
-from invitekit.http import RateLimitInfo, RouteKey, Throttle
-from invitekit.http._limiter import Limiter, Ticket, Wait
+from invitekit.http import MemoryRateLimitStore, RateLimitInfo, RateLimitWait, RouteKey, Throttle
 
 KEY = RouteKey("GET /invites/{code}")
 
@@ -35,20 +35,21 @@ def info(remaining: int, reset_after: float, limit: int = 5) -> RateLimitInfo:
     return RateLimitInfo(bucket="b", limit=limit, remaining=remaining, reset_after=reset_after)
 
 
-class Tracked(Limiter):
-    """A limiter whose ``update`` settles the oldest ticket still out, as tests expect."""
+class Tracked:
+    """A store and the tickets still out; ``answer`` settles the oldest, as tests expect."""
 
     def __init__(self, clock: Clock, global_throttle: Throttle | None = None) -> None:
-        super().__init__(clock, global_throttle=global_throttle)
-        self.out: list[Ticket] = []
+        self.store = MemoryRateLimitStore(clock)
+        self.throttles = [] if global_throttle is None else [("global", global_throttle)]
+        self.out: list[object] = []
 
-    async def acquire(self, key: RouteKey, throttle: str | None, wait: Wait) -> Ticket:
-        ticket = await super().acquire(key, throttle, wait)
+    async def acquire(self, key: RouteKey, throttle: None, wait: RateLimitWait) -> object:
+        ticket = await self.store.acquire("scope", key, self.throttles, wait)
         self.out.append(ticket)
         return ticket
 
-    def answer(self, key: RouteKey, info: RateLimitInfo | None) -> None:
-        super().update(key, info, self.out.pop(0))
+    async def answer(self, key: RouteKey, info: RateLimitInfo | None) -> None:
+        await self.store.update("scope", key, info, self.out.pop(0))
 
 
 async def settled(task: asyncio.Task[Any]) -> bool:
@@ -63,7 +64,7 @@ async def test_the_first_request_on_a_bucket_goes_out_alone() -> None:
     await limiter.acquire(KEY, None, clock.wait)
     second = asyncio.ensure_future(limiter.acquire(KEY, None, clock.wait))
     assert not await settled(second)
-    limiter.answer(KEY, info(4, 1.0))
+    await limiter.answer(KEY, info(4, 1.0))
     assert await settled(second)
 
 
@@ -72,7 +73,7 @@ async def test_a_lost_first_request_lets_the_next_one_go() -> None:
     limiter = Tracked(clock)
     await limiter.acquire(KEY, None, clock.wait)
     second = asyncio.ensure_future(limiter.acquire(KEY, None, clock.wait))
-    limiter.answer(KEY, None)  # timed out: no headers, but no longer in flight
+    await limiter.answer(KEY, None)  # timed out: no headers, but no longer in flight
     assert await settled(second)
 
 
@@ -80,7 +81,7 @@ async def test_buckets_without_headers_stop_probing_after_one_answer() -> None:
     clock = Clock()
     limiter = Tracked(clock)
     await limiter.acquire(KEY, None, clock.wait)
-    limiter.answer(KEY, RateLimitInfo())
+    await limiter.answer(KEY, RateLimitInfo())
     for _ in range(20):
         await limiter.acquire(KEY, None, clock.wait)
     assert clock.waits == []
@@ -90,11 +91,11 @@ async def test_a_late_answer_never_raises_the_count_left_in_a_window() -> None:
     clock = Clock()
     limiter = Tracked(clock)
     await limiter.acquire(KEY, None, clock.wait)
-    limiter.answer(KEY, info(4, 1.0))
+    await limiter.answer(KEY, info(4, 1.0))
     for _ in range(4):
         await limiter.acquire(KEY, None, clock.wait)
     # The answer to the second request arrives after the fifth went out.
-    limiter.answer(KEY, info(3, 0.9))
+    await limiter.answer(KEY, info(3, 0.9))
     sixth = asyncio.ensure_future(limiter.acquire(KEY, None, clock.wait))
     assert await settled(sixth)
     assert clock.waits == [1.0]  # it waited for the window instead of trusting "3 left"
@@ -104,16 +105,16 @@ async def test_a_late_answer_from_an_old_window_does_not_end_the_new_one_early()
     clock = Clock()
     limiter = Tracked(clock)
     await limiter.acquire(KEY, None, clock.wait)
-    limiter.answer(KEY, info(4, 1.0))
+    await limiter.answer(KEY, info(4, 1.0))
     for _ in range(4):
         await limiter.acquire(KEY, None, clock.wait)
     for _ in range(3):
-        limiter.answer(KEY, info(1, 0.5))
+        await limiter.answer(KEY, info(1, 0.5))
     for _ in range(4):  # the first waits out the window; one of the old is still out
         await limiter.acquire(KEY, None, clock.wait)
     assert clock.waits == [1.0]
-    limiter.answer(KEY, info(1, 1.0))  # an answer from the new window, ending at 102
-    limiter.answer(KEY, info(0, 0.0))  # the straggler, from the window that ended at 101
+    await limiter.answer(KEY, info(1, 1.0))  # an answer from the new window, ending at 102
+    await limiter.answer(KEY, info(0, 0.0))  # the straggler, from the window that ended at 101
     await limiter.acquire(KEY, None, clock.wait)
     assert clock.waits == [1.0, 1.0]  # 102, not 101: that would have sent a sixth
 
@@ -122,14 +123,14 @@ async def test_requests_in_flight_when_a_window_ends_count_against_the_next() ->
     clock = Clock()
     limiter = Tracked(clock)
     await limiter.acquire(KEY, None, clock.wait)
-    limiter.answer(KEY, info(2, 1.0, limit=3))
+    await limiter.answer(KEY, info(2, 1.0, limit=3))
     await limiter.acquire(KEY, None, clock.wait)
     await limiter.acquire(KEY, None, clock.wait)  # two in flight, none left
     clock.now += 1.0  # the window ends with both still unanswered
     await limiter.acquire(KEY, None, clock.wait)  # 3 - 2 in flight = 1 left
     blocked = asyncio.ensure_future(limiter.acquire(KEY, None, clock.wait))
     assert not await settled(blocked)
-    limiter.answer(KEY, info(0, 0.0, limit=3))  # one answered, from the old window
+    await limiter.answer(KEY, info(0, 0.0, limit=3))  # one answered, from the old window
     assert await settled(blocked)
     assert clock.waits == []
 
@@ -138,10 +139,10 @@ async def test_an_exhausted_bucket_with_nothing_in_flight_starts_afresh() -> Non
     clock = Clock()
     limiter = Tracked(clock)
     await limiter.acquire(KEY, None, clock.wait)
-    limiter.answer(KEY, info(0, 1.0, limit=1))
+    await limiter.answer(KEY, info(0, 1.0, limit=1))
     clock.now += 1.0
     await limiter.acquire(KEY, None, clock.wait)
-    limiter.answer(KEY, RateLimitInfo())  # answered without headers
+    await limiter.answer(KEY, RateLimitInfo())  # answered without headers
     clock.now += 1.0
     await asyncio.wait_for(limiter.acquire(KEY, None, clock.wait), 1.0)
 
@@ -150,7 +151,7 @@ async def test_a_wait_that_is_refused_leaves_nothing_counted() -> None:
     clock = Clock()
     limiter = Tracked(clock)
     await limiter.acquire(KEY, None, clock.wait)
-    limiter.answer(KEY, info(0, 5.0))
+    await limiter.answer(KEY, info(0, 5.0))
 
     async def refuse(seconds: float, why: str) -> None:
         raise RateLimited(why, retry_after=seconds)
@@ -166,7 +167,7 @@ async def test_a_throttle_counts_a_request_until_a_period_after_its_answer() -> 
     limiter = Tracked(clock, global_throttle=Throttle(1, 1.0))
     await limiter.acquire(KEY, None, clock.wait)  # sent at 100, answered only at 103
     clock.now += 3.0
-    limiter.answer(KEY, RateLimitInfo())
+    await limiter.answer(KEY, RateLimitInfo())
     await limiter.acquire(KEY, None, clock.wait)
     # The platform may have counted the slow one at 103: the next may go at 104, not 101.
     assert clock.waits == [1.0]
@@ -177,7 +178,7 @@ async def test_a_refused_wait_gives_back_what_the_throttles_counted() -> None:
     clock = Clock()
     limiter = Tracked(clock, global_throttle=Throttle(2, 1.0))
     await limiter.acquire(KEY, None, clock.wait)
-    limiter.answer(KEY, info(0, 30.0))
+    await limiter.answer(KEY, info(0, 30.0))
 
     async def refuse(seconds: float, why: str) -> None:
         raise RateLimited(why, retry_after=seconds)

@@ -131,6 +131,7 @@ async def _middleware(request: web.Request, handler: Handler) -> web.StreamRespo
         query=dict(request.query),
         headers={name.lower(): value for name, value in request.headers.items()},
         body=b"" if multipart else await request.read(),
+        received_at=emulator.world.clock(),
     )
     emulator.requests.append(record)
     _CURRENT_RECORD.set(record)

@@ -48,6 +48,8 @@ class RecordedRequest:
     response_body: bytes = b""
     fault: str | None = None
     """The kind of ``Fault`` that spoilt the answer, if one did."""
+    received_at: float = 0.0
+    """When it arrived, on the emulator's clock (to check rates across clients)."""
 
 
 @dataclass(frozen=True)

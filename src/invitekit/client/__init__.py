@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from invitekit.client._cache import CacheSettings
 from invitekit.client._client import ClientStats, InviteClient, Resolution
+from invitekit.client._coalesce import Coalescing, MemoryCoalescing
 from invitekit.client._stores import InviteCache, LookupKey, MemoryInviteCache
 
 __all__ = [
     "CacheSettings",
     "ClientStats",
+    "Coalescing",
     "InviteCache",
     "InviteClient",
     "LookupKey",
+    "MemoryCoalescing",
     "MemoryInviteCache",
     "Resolution",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from typing_extensions import Self
 
 from invitekit.adapter import Adapter
 from invitekit.client._cache import CacheSettings
-from invitekit.client._coalesce import Coalescer
+from invitekit.client._coalesce import Coalescing, MemoryCoalescing
 from invitekit.client._stores import InviteCache, LookupKey, MemoryInviteCache
 from invitekit.errors import InvalidArgument, InviteError, InviteNotFound, UnknownPlatform
 from invitekit.links import LinkScanner
@@ -64,11 +65,15 @@ class InviteClient:
             (``{"discord": {"token": ...}, "stoat": {"api_base": ...}}``).
         cache: How lookups are cached: ``CacheSettings`` for the in-memory cache, any
             ``InviteCache`` (a shared one, say), or ``None`` for no cache.
+        coalescing: How concurrent lookups of one invite share a request:
+            ``MemoryCoalescing`` within this process by default, or a shared
+            ``Coalescing`` (``invitekit.redis.RedisCoalescing``) across processes.
         max_concurrency: The most adapter calls in flight overall.
         per_platform_concurrency: The most adapter calls in flight per platform.
         clock: Monotonic seconds, for cache expiry (injectable for tests).
 
-    The client owns its adapters: leaving ``async with`` (or ``close()``) closes them.
+    The client owns its adapters, cache and coalescing: leaving ``async with`` (or
+    ``close()``) closes them.
     Concurrent lookups of the same invite share one request; found invites and misses
     are cached (misses for a shorter time); ``delete``/``revoke`` evict.
 
@@ -83,6 +88,7 @@ class InviteClient:
         *adapters: Adapter | str,
         options: Mapping[str, Mapping[str, Any]] | None = None,
         cache: CacheSettings | InviteCache | None = CacheSettings(),  # noqa: B008 - frozen
+        coalescing: Coalescing | None = None,
         max_concurrency: int = 64,
         per_platform_concurrency: int = 16,
         clock: Callable[[], float] = time.monotonic,
@@ -108,7 +114,8 @@ class InviteClient:
         self._cache: InviteCache | None = (
             MemoryInviteCache(cache, clock=clock) if isinstance(cache, CacheSettings) else cache
         )
-        self._coalescer: Coalescer[PublicInvite] = Coalescer()
+        # Not `or`: an idle MemoryCoalescing is empty, so falsy.
+        self._coalescer: Coalescing = MemoryCoalescing() if coalescing is None else coalescing
         self._overall = asyncio.Semaphore(max_concurrency)
         self._per_platform = {
             p: asyncio.Semaphore(per_platform_concurrency) for p in self._adapters
@@ -133,7 +140,7 @@ class InviteClient:
         if self._closed:
             return
         self._closed = True
-        await self._coalescer.cancel_all()
+        await self._coalescer.close()
         closing = [adapter.close() for adapter in self._adapters.values()]
         if self._cache is not None:
             closing.append(self._cache.close())
@@ -205,20 +212,40 @@ class InviteClient:
         ref = self.to_ref(target, platform=platform)
         self.stats.lookups += 1
         key = LookupKey(ref.platform, ref.code, ref.event_id, with_counts)
+        if key in self._coalescer:
+            # Join the lookup in flight without asking the cache: a shared cache costs a
+            # round trip, and a burst of one link would cost one per message.
+            self.stats.coalesced += 1
+            return self._own(await self._coalescer.run(key, lambda: self._load(ref, key)))
         cached = await self._cache.get(key) if self._cache is not None else None
         if isinstance(cached, InviteNotFound):
             self.stats.cache_hits += 1
-            raise InviteNotFound(
-                cached.message, platform=cached.platform, status=cached.status, code=cached.code
-            )
+            raise _copy_not_found(cached)
         if cached is not None:
             self.stats.cache_hits += 1
-            return cached
+            return self._own(cached)
         if key in self._coalescer:
             self.stats.coalesced += 1
-        return await self._coalescer.run(key, lambda: self._load(ref, key))
+        return self._own(await self._coalescer.run(key, lambda: self._load(ref, key)))
+
+    def _own(self, invite: PublicInvite) -> PublicInvite:
+        """Bind ``invite`` to this client's adapter: a shared cache or coalescing hands
+        over unbound invites, or invites another client bound (those are copied)."""
+        adapter = self._adapters[invite.platform]
+        if invite.adapter is adapter:
+            return invite
+        return adapter.bind(invite if invite.adapter is None else copy.copy(invite))
 
     async def _load(self, ref: InviteRef, key: LookupKey) -> PublicInvite:
+        if self._cache is not None:
+            # Another process may have stored the outcome while this one waited its turn.
+            cached = await self._cache.get(key)
+            if isinstance(cached, InviteNotFound):
+                self.stats.cache_hits += 1
+                raise _copy_not_found(cached)
+            if cached is not None:
+                self.stats.cache_hits += 1
+                return cached
         adapter = self._adapters[ref.platform]
         async with self._overall, self._per_platform[ref.platform]:
             self.stats.requests += 1
@@ -302,3 +329,9 @@ class InviteClient:
 
     def __repr__(self) -> str:
         return f"<InviteClient platforms={self.platforms}>"
+
+
+def _copy_not_found(cached: InviteNotFound) -> InviteNotFound:
+    return InviteNotFound(
+        cached.message, platform=cached.platform, status=cached.status, code=cached.code
+    )

@@ -1,13 +1,45 @@
-"""One in-flight request per key, shared by every caller that asks meanwhile."""
+"""One in-flight request per key, shared by every caller that asks meanwhile.
+
+``Coalescing`` is what the client needs of it; ``MemoryCoalescing`` shares requests
+within this process (the default), and a shared implementation
+(``invitekit.redis.RedisCoalescing``) shares them between processes as well.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import copy
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar, runtime_checkable
+
+from invitekit.client._stores import LookupKey
+from invitekit.models import PublicInvite
+
+__all__ = ["Coalescer", "Coalescing", "MemoryCoalescing"]
 
 T = TypeVar("T")
+
+
+@runtime_checkable
+class Coalescing(Protocol):
+    """Runs one lookup per key at a time and gives its outcome to every caller of that key."""
+
+    async def run(
+        self, key: LookupKey, load: Callable[[], Awaitable[PublicInvite]]
+    ) -> PublicInvite:
+        """Return the outcome of ``load`` for ``key``: run here, or by whoever runs it now.
+
+        A caller that is cancelled leaves the lookup and every other caller alone.
+
+        Raises:
+            InviteError: What ``load`` raised (a copy per caller).
+        """
+
+    def __contains__(self, key: object) -> bool:
+        """Whether a lookup of ``key`` is in flight in this process."""
+
+    async def close(self) -> None:
+        """Cancel the lookups in flight here; the client calls it when it closes."""
 
 
 class Coalescer(Generic[T]):
@@ -47,8 +79,16 @@ class Coalescer(Generic[T]):
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    def __contains__(self, key: Hashable) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self._inflight
 
     def __len__(self) -> int:
         return len(self._inflight)
+
+
+class MemoryCoalescing(Coalescer[PublicInvite]):
+    """``Coalescing`` within this process: the client's default."""
+
+    async def close(self) -> None:
+        """Cancel every lookup in flight and wait until each has ended."""
+        await self.cancel_all()

@@ -9,6 +9,7 @@ An adapter describes its platform and the transport does the rest::
         error_mapper=map_example_error,   # Response, Route -> HTTPError subclass
         rate_limits=ExampleRateLimits(),  # RateLimitPolicy: route keys + header parser
         throttles={"lookups": Throttle(100, 600.0)},
+        rate_limit_store=None,            # in memory; a shared store makes a fleet act as one
     )
     response = await transport.request(Route("GET", "/invites/{code}", {"code": code}))
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 from invitekit.http._credentials import Credential, Secret
 from invitekit.http._errors import ErrorMapper, describe_status, generic_error
+from invitekit.http._limiter import MemoryRateLimitStore, RateLimitStore, RateLimitWait
 from invitekit.http._messages import IDEMPOTENT_METHODS, FormPart, Response, Route
 from invitekit.http._ratelimits import (
     DefaultRateLimits,
@@ -40,8 +42,11 @@ __all__ = [
     "ErrorMapper",
     "FormPart",
     "HTTPTransport",
+    "MemoryRateLimitStore",
     "RateLimitInfo",
     "RateLimitPolicy",
+    "RateLimitStore",
+    "RateLimitWait",
     "Response",
     "RetryPolicy",
     "Route",

@@ -1,35 +1,96 @@
 """Rate-limit state at run time: buckets learnt from responses, the global pause, throttles.
 
-Nothing here sleeps on its own: every wait for a limit goes through the ``Wait``
-callback the transport passes in, which either sleeps or raises ``RateLimited`` when
-waiting is not allowed. Waiting happens under a per-bucket lock, so requests queued
-behind an empty bucket go out in order once it refills.
+A transport keeps this state in a ``RateLimitStore``. The default, ``MemoryRateLimitStore``,
+keeps it in this process; a shared store (``invitekit.redis.RedisRateLimitStore``) keeps it
+where several processes see it, so a fleet obeys the limits of one client.
+
+Nothing here sleeps on its own: every wait goes through the ``RateLimitWait`` callback the
+transport passes in, which either sleeps or raises ``RateLimited`` when waiting is not
+allowed. In memory, waiting happens under a per-bucket lock, so requests queued behind an
+empty bucket go out in order once it refills.
 
 A bucket is counted so that a client that has the platform's headers never earns a 429:
 the first request on a bucket goes out alone and the rest wait for its headers; a late
-answer never raises the count of requests left in a window; and requests still in
-flight when a window ends are counted against the next one, where they may land.
+answer never raises the count left in a window; and requests still in flight when a
+window ends are counted against the next one, where they may land. Every request a store
+lets out is settled with ``update`` exactly once, answered or not, with the ticket
+``acquire`` returned for it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
+import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
 
 from invitekit.http._ratelimits import RateLimitInfo, RouteKey, Throttle
 
-__all__ = ["Limiter", "Ticket", "Wait"]
+__all__ = ["MemoryRateLimitStore", "RateLimitStore", "RateLimitWait", "Ticket", "Wait"]
 
-Wait = Callable[[float, str], Awaitable[None]]
-"""Wait ``seconds`` for ``why``, or raise ``RateLimited`` if that is not allowed."""
+
+class RateLimitWait(Protocol):
+    """How a store waits: for ``seconds`` because of ``why``, or it raises ``RateLimited``
+    when waiting is not allowed (the transport decides)."""
+
+    def __call__(self, seconds: float, why: str, /) -> Awaitable[None]:
+        """Wait, or raise ``RateLimited``."""
+        ...
+
+
+Wait = RateLimitWait
+
+
+@runtime_checkable
+class RateLimitStore(Protocol):
+    """Where a transport keeps what it knows about rate limits.
+
+    Every call names a ``scope``: transports with the same scope (one platform and
+    account, across processes for a shared store) share buckets, the global pause and
+    throttles. Throttles are passed with every ``acquire`` as ``(name, Throttle)``
+    pairs, so a store needs no configuration of its own.
+    """
+
+    async def acquire(
+        self,
+        scope: str,
+        key: RouteKey,
+        throttles: Sequence[tuple[str, Throttle]],
+        wait: RateLimitWait,
+    ) -> object:
+        """Wait until a request on ``key`` may go out under every limit, and count it.
+
+        Returns a ticket to hand back to ``update`` for this request: whatever the store
+        needs to settle it (``None`` does for a store that needs nothing).
+
+        Raises:
+            RateLimited: Through ``wait``, when a needed wait is not allowed.
+        """
+
+    async def update(
+        self, scope: str, key: RouteKey, info: RateLimitInfo | None, ticket: object = None
+    ) -> None:
+        """Settle a request ``acquire`` let out, exactly once, with its ``ticket``.
+
+        ``info`` holds the rate-limit facts of its response, or is ``None`` when no
+        response came (a timeout, a reset, a cancellation): the request no longer holds
+        anything up, and nothing is learnt.
+        """
+
+    async def rate_limited(
+        self, scope: str, key: RouteKey, info: RateLimitInfo, retry_after: float
+    ) -> None:
+        """Record a 429: pause every route of ``scope`` if it is global, else the bucket."""
 
 
 # Two answers whose windows end this far apart (in seconds) come from different windows;
 # closer ones differ only by how long each answer took to arrive.
 _SAME_WINDOW = 0.1
+_LEASE = 60.0
+"""The longest wait for a request in flight to be settled, in case its ticket was lost."""
 
 
 @dataclass
@@ -43,8 +104,15 @@ class _Bucket:
     _answer: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def next_answer(self) -> None:
-        """Wait until a request in flight on this bucket is answered or abandoned."""
-        await self._answer.wait()
+        """Wait until a request in flight on this bucket is answered or abandoned.
+
+        Tickets are always settled by the transport; should one be lost all the same,
+        the bucket stops waiting for it after ``_LEASE`` seconds.
+        """
+        try:
+            await asyncio.wait_for(self._answer.wait(), _LEASE)
+        except asyncio.TimeoutError:
+            self.in_flight, self.answered = 0, True
 
     def settle(self) -> None:
         """Count one request in flight as finished and wake whoever waits for it."""
@@ -93,7 +161,7 @@ class _Window:
         while self.answered and self.answered[0] <= now - self.throttle.period:
             self.answered.popleft()
 
-    async def acquire(self, name: str, clock: Callable[[], float], wait: Wait) -> None:
+    async def acquire(self, name: str, clock: Callable[[], float], wait: RateLimitWait) -> None:
         async with self.lock:
             while True:
                 now = clock()
@@ -126,66 +194,78 @@ class Ticket:
         self._windows = windows
 
 
-class Limiter:
-    """Every limit one transport obeys.
+class _Scope:
+    """Everything one scope has learnt: bucket ids, buckets, windows, the global pause."""
+
+    def __init__(self) -> None:
+        self.windows: dict[str, _Window] = {}
+        self.bucket_ids: dict[str, str] = {}
+        self.buckets: dict[tuple[str, str], _Bucket] = {}
+        self.global_until = 0.0
+
+    def window(self, name: str, throttle: Throttle) -> _Window:
+        window = self.windows.get(name)
+        if window is None:
+            window = self.windows[name] = _Window(throttle)
+        window.throttle = throttle
+        return window
+
+    def bucket(self, key: RouteKey) -> _Bucket:
+        ident = (self.bucket_ids.get(key.route, key.route), key.resource)
+        bucket = self.buckets.get(ident)
+        if bucket is None:  # not setdefault: that would build a bucket and lock every call
+            bucket = self.buckets[ident] = _Bucket()
+        return bucket
+
+
+class MemoryRateLimitStore:
+    """A ``RateLimitStore`` in this process: the default of every transport.
 
     Args:
         clock: Monotonic seconds.
-        throttles: Client-side caps by name; routes name the one they count against.
-        global_throttle: A client-side cap on every request, if any.
     """
 
-    def __init__(
-        self,
-        clock: Callable[[], float],
-        throttles: dict[str, Throttle] | None = None,
-        global_throttle: Throttle | None = None,
-    ) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self._windows = {name: _Window(t) for name, t in (throttles or {}).items()}
-        self._global_window = None if global_throttle is None else _Window(global_throttle)
-        self._bucket_ids: dict[str, str] = {}
-        self._buckets: dict[tuple[str, str], _Bucket] = {}
-        self._global_until = 0.0
+        self._scopes: dict[str, _Scope] = {}
 
-    def _bucket(self, key: RouteKey) -> _Bucket:
-        ident = (self._bucket_ids.get(key.route, key.route), key.resource)
-        bucket = self._buckets.get(ident)
-        if bucket is None:  # not setdefault: that would build a bucket and lock every call
-            bucket = self._buckets[ident] = _Bucket()
-        return bucket
+    def _scope(self, scope: str) -> _Scope:
+        state = self._scopes.get(scope)
+        if state is None:
+            state = self._scopes[scope] = _Scope()
+        return state
 
-    def has_throttle(self, name: str) -> bool:
-        """Return whether a throttle called ``name`` exists."""
-        return name in self._windows
+    async def acquire(
+        self,
+        scope: str,
+        key: RouteKey,
+        throttles: Sequence[tuple[str, Throttle]],
+        wait: RateLimitWait,
+    ) -> Ticket:
+        """Wait for each throttle, a global pause and the bucket in turn, and count the request.
 
-    async def acquire(self, key: RouteKey, throttle: str | None, wait: Wait) -> Ticket:
-        """Wait until a request on ``key`` may go out, and count it.
-
-        Returns the ticket to settle the request with (see ``update``).
+        Returns the ``Ticket`` to settle the request with (see ``update``).
 
         Raises:
             RateLimited: Through ``wait``, when a needed wait is not allowed.
-            KeyError: ``throttle`` names no configured throttle.
         """
-        windows = [] if throttle is None else [(throttle, self._windows[throttle])]
-        if self._global_window is not None:
-            windows.append(("global", self._global_window))
+        state = self._scope(scope)
         counted: list[_Window] = []
         try:
-            for name, window in windows:
+            for name, throttle in throttles:
+                window = state.window(name, throttle)
                 await window.acquire(name, self._clock, wait)
                 counted.append(window)
-            await self._wait_global(wait)
-            bucket = await self._take(key, wait)
+            await self._wait_global(state, wait)
+            bucket = await self._take(state, key, wait)
         except BaseException:
             for window in counted:
-                window.settle(None)
+                window.settle(None)  # never sent: it counts nowhere
             raise
         return Ticket(bucket, counted)
 
-    async def _take(self, key: RouteKey, wait: Wait) -> _Bucket:
-        bucket = self._bucket(key)
+    async def _take(self, state: _Scope, key: RouteKey, wait: RateLimitWait) -> _Bucket:
+        bucket = state.bucket(key)
         if not bucket.lock.locked():
             # Nobody is waiting on this bucket: if it has room, count the request without
             # taking the lock (nothing below awaits, so this is as atomic as the lock).
@@ -212,7 +292,7 @@ class Limiter:
                     await wait(bucket.reset_at - now, f"bucket {key.route!r}")
                     bucket.new_window()
                     # A global pause may have started while this request slept.
-                    await self._wait_global(wait)
+                    await self._wait_global(state, wait)
                 elif bucket.in_flight:
                     # The window ended with this many still out: their answers tell more.
                     await bucket.next_answer()
@@ -223,34 +303,35 @@ class Limiter:
                 bucket.remaining -= 1
             return bucket
 
-    async def _wait_global(self, wait: Wait) -> None:
-        delay = self._global_until - self._clock()
+    async def _wait_global(self, state: _Scope, wait: RateLimitWait) -> None:
+        delay = state.global_until - self._clock()
         if delay > 0:
             await wait(delay, "global rate limit")
 
-    def update(self, key: RouteKey, info: RateLimitInfo | None, ticket: Ticket) -> None:
-        """Settle the request on ``key`` that ``acquire`` gave ``ticket`` for.
-
-        Call it exactly once per ``acquire``: with the rate-limit facts of the response,
-        or with ``None`` when no response came (a timeout, a reset, a cancellation).
-        """
-        ticket._bucket.settle()
-        # Answered or lost, the platform may have counted it as late as now.
-        now = self._clock()
-        for window in ticket._windows:
-            window.settle(now)
+    async def update(
+        self, scope: str, key: RouteKey, info: RateLimitInfo | None, ticket: object = None
+    ) -> None:
+        """Settle the request ``ticket`` stands for, and learn from its response, if any:
+        the bucket id, the limit, and the requests left in the window until its reset."""
+        state = self._scope(scope)
+        if isinstance(ticket, Ticket):
+            ticket._bucket.settle()
+            # Answered or lost, the platform may have counted it as late as now.
+            now = self._clock()
+            for window in ticket._windows:
+                window.settle(now)
         if info is None:
             return
         if info.bucket is not None:
-            previous = self._bucket_ids.get(key.route, key.route)
+            previous = state.bucket_ids.get(key.route, key.route)
             if previous != info.bucket:
-                self._bucket_ids[key.route] = info.bucket
+                state.bucket_ids[key.route] = info.bucket
                 # Keep what was learnt under the provisional name, for every resource:
                 # same limits, new id.
-                for (name, resource), old in list(self._buckets.items()):
+                for (name, resource), old in list(state.buckets.items()):
                     if name == previous:
-                        self._buckets.setdefault((info.bucket, resource), old)
-        bucket = self._bucket(key)
+                        state.buckets.setdefault((info.bucket, resource), old)
+        bucket = state.bucket(key)
         if info.limit is not None and info.limit > 0:
             bucket.limit = info.limit
         reset_after, remaining = info.reset_after, info.remaining
@@ -264,12 +345,15 @@ class Limiter:
         ):
             bucket.learn(remaining, self._clock() + reset_after)
 
-    def rate_limited(self, key: RouteKey, info: RateLimitInfo, retry_after: float) -> None:
-        """Record a 429: pause everything if it is global, else empty the bucket."""
+    async def rate_limited(
+        self, scope: str, key: RouteKey, info: RateLimitInfo, retry_after: float
+    ) -> None:
+        """Record a 429: pause the scope if it is global, else empty the bucket."""
+        state = self._scope(scope)
         until = self._clock() + retry_after
         if info.is_global:
-            self._global_until = max(self._global_until, until)
+            state.global_until = max(state.global_until, until)
             return
-        bucket = self._bucket(key)
+        bucket = state.bucket(key)
         bucket.remaining = 0
         bucket.reset_at = max(bucket.reset_at or 0.0, until)

@@ -19,12 +19,13 @@ import msgspec
 from invitekit.errors import HTTPError, InvalidArgument, RateLimited, TransportError
 from invitekit.http._credentials import Credential
 from invitekit.http._errors import ErrorMapper, generic_error
-from invitekit.http._limiter import Limiter
+from invitekit.http._limiter import MemoryRateLimitStore, RateLimitStore
 from invitekit.http._messages import FormPart, Response, Route
 from invitekit.http._ratelimits import (
     DefaultRateLimits,
     RateLimitInfo,
     RateLimitPolicy,
+    RouteKey,
     Throttle,
     _is_number,
     parse_retry_after,
@@ -38,6 +39,7 @@ __all__ = ["HTTPTransport"]
 logger = logging.getLogger("invitekit.http")
 
 _ENCODER = msgspec.json.Encoder()
+_GLOBAL = "global"
 
 
 class HTTPTransport:
@@ -58,6 +60,13 @@ class HTTPTransport:
         retry: How often and when to try again.
         throttles: Client-side caps by name; a ``Route`` names the one it counts against.
         global_throttle: A client-side cap on every request.
+        rate_limit_store: Where rate-limit state lives; a ``MemoryRateLimitStore`` of
+            this transport's own by default. A shared store (Redis) makes every
+            transport with the same ``rate_limit_scope`` obey one set of limits.
+        rate_limit_scope: Which state in the store is this transport's: by default the
+            platform and the base URL (``"discord|https://discord.com/api/v10"``), so
+            one account's processes share it. Accounts sharing a store need scopes (or,
+            in Redis, namespaces) of their own.
         wait_for_rate_limits: Wait when a limit is reached; ``False`` raises
             ``RateLimited`` instead.
         max_wait: The longest single rate-limit wait; a longer one raises ``RateLimited``
@@ -70,7 +79,8 @@ class HTTPTransport:
     Raises:
         InvalidArgument: ``base_url`` is not an http(s) URL, carries credentials, a
             query or a fragment, or is plain http to another host without
-            ``allow_insecure``; or a number is out of range.
+            ``allow_insecure``; a number is out of range; or a throttle is named
+            ``"global"`` alongside ``global_throttle``.
     """
 
     def __init__(
@@ -87,6 +97,8 @@ class HTTPTransport:
         retry: RetryPolicy | None = None,
         throttles: Mapping[str, Throttle] | None = None,
         global_throttle: Throttle | None = None,
+        rate_limit_store: RateLimitStore | None = None,
+        rate_limit_scope: str | None = None,
         wait_for_rate_limits: bool = True,
         max_wait: float | None = 60.0,
         clock: Callable[[], float] = time.monotonic,
@@ -110,7 +122,19 @@ class HTTPTransport:
         self._max_wait = max_wait
         self._clock = clock
         self._sleep = sleep
-        self._limiter = Limiter(clock, dict(throttles or {}), global_throttle)
+        self._throttles = dict(throttles or {})
+        if global_throttle is not None:
+            if _GLOBAL in self._throttles:
+                raise InvalidArgument(
+                    f"the throttle name {_GLOBAL!r} is taken by global_throttle", platform=platform
+                )
+            self._global: list[tuple[str, Throttle]] = [(_GLOBAL, global_throttle)]
+        else:
+            self._global = []
+        self._limiter: RateLimitStore = (
+            MemoryRateLimitStore(clock) if rate_limit_store is None else rate_limit_store
+        )
+        self._scope = rate_limit_scope or f"{platform or ''}|{self.base_url}"
         default_headers = dict(headers or {})
         if user_agent is not None:
             default_headers["User-Agent"] = user_agent
@@ -168,7 +192,7 @@ class HTTPTransport:
             raise TransportError("the HTTP transport is closed", platform=self.platform)
         if json is not None and form is not None:
             raise InvalidArgument("give a JSON body or a form, not both", platform=self.platform)
-        if route.throttle is not None and not self._limiter.has_throttle(route.throttle):
+        if route.throttle is not None and route.throttle not in self._throttles:
             raise InvalidArgument(f"no throttle named {route.throttle!r}", platform=self.platform)
         send_headers = dict(headers or {})
         body = None
@@ -176,32 +200,35 @@ class HTTPTransport:
             body = _ENCODER.encode(json)
             send_headers.setdefault("Content-Type", "application/json")
         key = self._rate_limits.route_key(route)
+        throttles = self._global
+        if route.throttle is not None:
+            throttles = [(route.throttle, self._throttles[route.throttle]), *throttles]
         url = self.base_url + route.path
         attempt = 0
         while True:
-            ticket = await self._limiter.acquire(key, route.throttle, self._wait)
-            # The limiter hears of every attempt once, answered or not, so no bucket
+            ticket = await self._limiter.acquire(self._scope, key, throttles, self._wait)
+            # The store hears of every attempt once, answered or not, so no bucket
             # waits on a request that was lost.
             try:
                 response = await self._session.send(
                     route.method, url, params=params, headers=send_headers, body=body, form=form
                 )
             except TransportError:
-                self._limiter.update(key, None, ticket)
+                await self._limiter.update(self._scope, key, None, ticket)
                 if not route.idempotent or attempt >= self._retry.max_retries:
                     raise
                 attempt += 1
                 await self._backoff(route, attempt, None, "transport failure")
                 continue
             except BaseException:
-                self._limiter.update(key, None, ticket)
+                await self._settle_lost(key, ticket)
                 raise
             info = self._read_limits(response)
-            self._limiter.update(key, info, ticket)
+            await self._limiter.update(self._scope, key, info, ticket)
             logger.debug("%s -> %d (attempt %d)", route, response.status, attempt + 1)
             if response.status == 429:
                 delay = self._retry_after(info, response, attempt)
-                self._limiter.rate_limited(key, info, delay)
+                await self._limiter.rate_limited(self._scope, key, info, delay)
                 if attempt >= self._retry.max_retries or not self._may_wait(delay):
                     raise self._rate_limited_error(response, route, delay)
                 attempt += 1
@@ -298,6 +325,18 @@ class HTTPTransport:
                 error.message, error.args = scrubbed, (scrubbed,)
         return error
 
+    async def _settle_lost(self, key: RouteKey, ticket: object) -> None:
+        """Settle an attempt that ended without an answer, even while the caller is being
+        cancelled: the settling runs on by itself, and its own failure is only logged,
+        so the exception on its way out is the one the caller sees."""
+        settling = asyncio.ensure_future(self._limiter.update(self._scope, key, None, ticket))
+        try:
+            await asyncio.shield(settling)
+        except asyncio.CancelledError:
+            settling.add_done_callback(_log_failure)
+        except Exception as exc:
+            logger.warning("settling a lost %s request failed: %s", key.route, type(exc).__name__)
+
     def _read_limits(self, response: Response) -> RateLimitInfo:
         try:
             return self._rate_limits.parse(response)
@@ -316,3 +355,8 @@ class HTTPTransport:
             code=error.code,
             retry_after=delay,
         )
+
+
+def _log_failure(task: asyncio.Future[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.warning("settling a lost request failed: %s", type(task.exception()).__name__)

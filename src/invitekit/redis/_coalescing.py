@@ -1,0 +1,345 @@
+"""``RedisCoalescing``: one lookup per invite across a fleet, under a short lease.
+
+Within a process, callers of one key share one task (``Coalescer``). Across processes,
+that task first takes the key's lease, ``NAMESPACE:lease:PLATFORM:CODE:VIEW``, with
+``SET NX PX``:
+
+- the holder performs the lookup (which re-checks the shared cache first), renews the
+  lease every third of its length while it works, and finishes with one script that
+  drops the lease and publishes the outcome — invite or error — on
+  ``NAMESPACE:outcomes``;
+- everyone else waits for that message, watching the lease meanwhile. A holder that
+  dies stops renewing, so its lease expires within one lease length; the first waiter
+  to notice takes the lease over and does the request itself. A holder that gives up
+  (cancelled) publishes that, and a waiter takes over at once.
+
+Every process keeps one subscription to the channel, made before its first lease
+attempt, so no outcome published after a failed attempt can be missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
+
+from invitekit.client import LookupKey
+from invitekit.client._coalesce import Coalescer
+from invitekit.errors import InvalidArgument, InviteError
+from invitekit.models import PublicInvite
+from invitekit.redis._cache import lookup_view
+from invitekit.redis._codec import UndecodableOutcome, decode_outcome, encode_outcome
+from invitekit.redis._fleet import FAILURES, RedisFleet
+
+__all__ = ["CoalescingStats", "RedisCoalescing"]
+
+logger = logging.getLogger("invitekit.redis")
+
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+
+_FINISH = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return redis.call('PUBLISH', ARGV[2], ARGV[3])
+"""
+
+
+_NONE = msgspec.Raw(b"null")
+
+
+class _Notice(msgspec.Struct, array_like=True):
+    lease: str
+    outcome: msgspec.Raw = _NONE
+    """The encoded outcome; JSON ``null`` when the holder gave up without one."""
+
+
+_NOTICE_DECODER = msgspec.json.Decoder(_Notice)
+_ENCODER = msgspec.json.Encoder()
+_TAKE_OVER = object()
+"""The lease is gone without an outcome: try to take it."""
+_LOCAL = object()
+"""Redis is unavailable: do the lookup in this process."""
+
+
+@dataclass
+class CoalescingStats:
+    """What one process's ``RedisCoalescing`` did, for monitoring and tests."""
+
+    led: int = 0
+    """Lookups this process performed under the lease."""
+    received: int = 0
+    """Lookups answered by another process's outcome."""
+    taken_over: int = 0
+    """Times a lease vanished without an outcome (a holder died or gave up)."""
+    local: int = 0
+    """Lookups done without Redis because it was unavailable."""
+
+
+class RedisCoalescing:
+    """A ``Coalescing`` shared by every process of a fleet.
+
+    Args:
+        fleet: The Redis and its failure policy.
+        lease: Seconds a lease lasts without renewal: the longest a dead holder can
+            keep the others waiting. The holder renews it while it works, so a slow
+            lookup (a rate-limit wait, say) is not done twice.
+
+    While Redis is unavailable, lookups are shared within the process only (or raise
+    ``RedisUnavailable``; see ``RedisFleet``).
+
+    Raises:
+        InvalidArgument: ``lease`` is below 0.05 seconds.
+    """
+
+    def __init__(self, fleet: RedisFleet, *, lease: float = 5.0) -> None:
+        if not lease >= 0.05:
+            raise InvalidArgument(f"a lease lasts at least 0.05 seconds: {lease!r}")
+        self.fleet = fleet
+        self.lease = lease
+        self.stats = CoalescingStats()
+        self._lease_ms = max(1, round(lease * 1000))
+        self._channel = fleet.key("outcomes")
+        self._local: Coalescer[PublicInvite] = Coalescer()
+        self._waiters: dict[str, set[asyncio.Future[msgspec.Raw | None]]] = {}
+        self._renew = fleet.client.register_script(_RENEW)
+        self._finish = fleet.client.register_script(_FINISH)
+        self._owner = f"{os.getpid()}-{uuid.uuid4().hex}"
+        self._pubsub: PubSub | None = None
+        self._listener: asyncio.Task[None] | None = None
+        self._subscribed = asyncio.Event()
+        self._subscribing = asyncio.Lock()
+        self._waiting = 0
+        self._closed = False
+
+    @property
+    def waiting(self) -> int:
+        """Lookups of this process waiting now for another process's outcome."""
+        return self._waiting
+
+    def lease_key(self, key: LookupKey) -> str:
+        """The Redis key of the lease of one lookup."""
+        return self.fleet.key("lease", key.platform, key.code, lookup_view(key))
+
+    # -- the Coalescing protocol --------------------------------------------------------
+
+    async def run(
+        self, key: LookupKey, load: Callable[[], Awaitable[PublicInvite]]
+    ) -> PublicInvite:
+        """Return the outcome of ``load`` for ``key``, run here or by a process that
+        holds its lease.
+
+        Raises:
+            InviteError: What ``load`` raised, here or in the process that ran it.
+            RedisUnavailable: Redis failed and the fleet does not fall back.
+        """
+        return await self._local.run(key, lambda: self._across(key, load))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._local
+
+    async def close(self) -> None:
+        """Cancel lookups in flight here, wait for them to end, and drop the subscription.
+        Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        await self._local.cancel_all()
+        await self._unsubscribe()
+
+    # -- across processes ---------------------------------------------------------------
+
+    async def _across(self, key: LookupKey, load: Callable[[], Awaitable[PublicInvite]]) -> Any:
+        lease_key = self.lease_key(key)
+        while True:
+            if not await self.fleet.call("coalescing subscribe", self._subscribe, _false):
+                return await self._alone(load)
+            waiter: asyncio.Future[msgspec.Raw | None] = asyncio.get_running_loop().create_future()
+            self._waiters.setdefault(lease_key, set()).add(waiter)
+            try:
+                token = f"{self._owner}-{uuid.uuid4().hex[:8]}"
+                taken = await self.fleet.call("lease", self._taker(lease_key, token), _local)
+                if taken is _LOCAL:
+                    return await self._alone(load)
+                if taken:
+                    self._forget(lease_key, waiter)
+                    return await self._lead(lease_key, token, load)
+                outcome = await self._wait(lease_key, waiter)
+            finally:
+                self._forget(lease_key, waiter)
+            if outcome is _LOCAL:
+                return await self._alone(load)
+            if outcome is _TAKE_OVER:
+                self.stats.taken_over += 1
+                continue
+            assert isinstance(outcome, msgspec.Raw)
+            try:
+                decoded = decode_outcome(outcome)
+            except UndecodableOutcome as exc:
+                logger.debug("an outcome for %s did not decode (%s); taking over", lease_key, exc)
+                continue
+            self.stats.received += 1
+            if isinstance(decoded, InviteError):
+                raise decoded
+            return decoded
+
+    async def _alone(self, load: Callable[[], Awaitable[PublicInvite]]) -> PublicInvite:
+        self.stats.local += 1
+        return await load()
+
+    def _taker(self, lease_key: str, token: str) -> Callable[[Redis], Awaitable[bool]]:
+        async def take(client: Redis) -> bool:
+            return bool(await client.set(lease_key, token, nx=True, px=self._lease_ms))
+
+        return take
+
+    async def _lead(
+        self, lease_key: str, token: str, load: Callable[[], Awaitable[PublicInvite]]
+    ) -> PublicInvite:
+        self.stats.led += 1
+        # Stopped by an event, not by cancellation: a cancellation that lands inside a
+        # Redis call's own timeout can be swallowed, and the renewal would never end.
+        done = asyncio.Event()
+        renewing = asyncio.ensure_future(self._keep(lease_key, token, done))
+        outcome: bytes | None = None
+        try:
+            invite = await load()
+            outcome = encode_outcome(invite)
+            return invite
+        except InviteError as error:
+            outcome = encode_outcome(error)
+            raise
+        finally:
+            done.set()
+            await renewing
+            notice = _ENCODER.encode(
+                _Notice(lease_key, _NONE if outcome is None else msgspec.Raw(outcome))
+            )
+
+            async def finish(client: Redis) -> None:
+                await self._finish(keys=[lease_key], args=[token, self._channel, notice])
+
+            # Waiters in this process got the outcome from the shared task already.
+            await self.fleet.call("lease release", finish, _nothing)
+
+    async def _keep(self, lease_key: str, token: str, done: asyncio.Event) -> None:
+        async def renew(client: Redis) -> None:
+            await self._renew(keys=[lease_key], args=[token, self._lease_ms])
+
+        while True:
+            try:
+                await asyncio.wait_for(done.wait(), self.lease / 3)
+            except asyncio.TimeoutError:
+                await self.fleet.call("lease renewal", renew, _nothing)
+            else:
+                return
+
+    async def _wait(self, lease_key: str, waiter: asyncio.Future[msgspec.Raw | None]) -> object:
+        """Wait for the holder's outcome while its lease lives."""
+        self._waiting += 1
+        try:
+            return await self._watch(lease_key, waiter)
+        finally:
+            self._waiting -= 1
+
+    async def _watch(self, lease_key: str, waiter: asyncio.Future[msgspec.Raw | None]) -> object:
+        while True:
+            remaining = await self.fleet.call(
+                "lease watch", lambda client: client.pttl(lease_key), _local_ttl
+            )
+            if waiter.done():
+                result = waiter.result()
+                return _TAKE_OVER if result is None else result
+            if remaining is _LOCAL:
+                return _LOCAL
+            assert isinstance(remaining, int)
+            if remaining == -2:  # gone without an outcome we saw
+                return _TAKE_OVER
+            timeout = (remaining if remaining > 0 else self._lease_ms) / 1000
+            await asyncio.wait([waiter], timeout=timeout)
+
+    def _forget(self, lease_key: str, waiter: asyncio.Future[msgspec.Raw | None]) -> None:
+        waiting = self._waiters.get(lease_key)
+        if waiting is not None:
+            waiting.discard(waiter)
+            if not waiting:
+                del self._waiters[lease_key]
+
+    # -- the subscription ---------------------------------------------------------------
+
+    async def _subscribe(self, client: Redis) -> bool:
+        if self._closed:
+            return False
+        if self._subscribed.is_set() and self._listener is not None and not self._listener.done():
+            return True
+        async with self._subscribing:
+            if self._listener is None or self._listener.done():
+                await self._unsubscribe()
+                self._subscribed = asyncio.Event()
+                self._pubsub = client.pubsub()
+                await self._pubsub.subscribe(self._channel)
+                self._listener = asyncio.ensure_future(self._listen(self._pubsub, self._subscribed))
+            timeout = client.connection_pool.connection_kwargs.get("socket_timeout") or 5.0
+            await asyncio.wait_for(self._subscribed.wait(), timeout)
+        return True
+
+    async def _listen(self, pubsub: PubSub, subscribed: asyncio.Event) -> None:
+        try:
+            async for message in pubsub.listen():
+                if message["type"] == "subscribe":
+                    subscribed.set()
+                elif message["type"] == "message":
+                    self._deliver(message["data"])
+        except FAILURES as exc:
+            logger.debug("the outcome subscription ended: %s: %s", type(exc).__name__, exc)
+
+    def _deliver(self, data: bytes) -> None:
+        try:
+            notice = _NOTICE_DECODER.decode(data)
+        except msgspec.DecodeError:
+            return
+        for waiter in self._waiters.get(notice.lease, ()):
+            if not waiter.done():
+                waiter.set_result(None if bytes(notice.outcome) == b"null" else notice.outcome)
+
+    async def _unsubscribe(self) -> None:
+        listener, self._listener = self._listener, None
+        pubsub, self._pubsub = self._pubsub, None
+        if listener is not None:
+            listener.cancel()
+            # Bounded: a cancellation swallowed inside redis-py must not hang close().
+            await asyncio.wait([listener], timeout=2.0)
+        if pubsub is not None:
+            with contextlib.suppress(*FAILURES):
+                await pubsub.aclose()  # type: ignore[no-untyped-call]
+
+    def __repr__(self) -> str:
+        return f"<RedisCoalescing {self._channel} lease={self.lease:g}s>"
+
+
+async def _false() -> bool:
+    return False
+
+
+async def _local() -> object:
+    return _LOCAL
+
+
+async def _local_ttl() -> object:
+    return _LOCAL
+
+
+async def _nothing() -> None:
+    return None

@@ -1,0 +1,304 @@
+"""Shared rate limits: what one process learns or spends, every other process obeys.
+
+Two transports with their own ``RedisFleet`` stand for two processes. The limits run on
+the tests' manual clock (``RedisRateLimitStore(clock=…)``), so waits are exact and no
+test sleeps; the multi-process test of the lookup cap is in ``test_processes.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from invitekit import InviteClient, RateLimited
+from invitekit.http import (
+    HTTPTransport,
+    MemoryRateLimitStore,
+    RateLimitInfo,
+    RateLimitStore,
+    Route,
+    RouteKey,
+    Throttle,
+)
+from invitekit.redis import RedisFleet, RedisRateLimitStore
+from invitekit_discord import DiscordAdapter
+from tests.http._support import ManualTime, Reply, ScriptedServer, serve
+from tests.redis._discord import TOKEN, invite_lookups, seeded
+from tests.redis._server import RedisServer
+
+A = Route("GET", "/a")
+LOOKUP = Route("GET", "/lookup/{id}", {"id": "x"}, throttle="lookups")
+
+
+@pytest.fixture
+def manual_time() -> ManualTime:
+    return ManualTime()
+
+
+@pytest.fixture
+async def scripted(manual_time: ManualTime) -> AsyncIterator[ScriptedServer]:
+    server = ScriptedServer(manual_time)
+    async with serve(server.app()) as url:
+        server.url = url
+        yield server
+
+
+@pytest.fixture
+async def stores(
+    redis_server: RedisServer, namespace: str, manual_time: ManualTime
+) -> AsyncIterator[list[RedisRateLimitStore]]:
+    async with (
+        RedisFleet.from_url(redis_server.url, namespace=namespace) as one,
+        RedisFleet.from_url(redis_server.url, namespace=namespace) as two,
+    ):
+        yield [RedisRateLimitStore(fleet, clock=manual_time) for fleet in (one, two)]
+
+
+def transport(
+    server: ScriptedServer, time: ManualTime, store: RateLimitStore, **options: object
+) -> HTTPTransport:
+    settings: dict[str, object] = {
+        "platform": "test",
+        "clock": time,
+        "sleep": time.sleep,
+        "rate_limit_store": store,
+    }
+    settings.update(options)
+    return HTTPTransport(server.url, **settings)  # type: ignore[arg-type]
+
+
+def bucket(remaining: int, reset_after: float, name: str = "bkt", limit: int = 5) -> dict[str, str]:
+    return {
+        "X-RateLimit-Bucket": name,
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": str(remaining),
+        "X-RateLimit-Reset-After": str(reset_after),
+    }
+
+
+async def test_a_throttle_is_shared_by_every_process(
+    scripted: ScriptedServer, manual_time: ManualTime, stores: list[RedisRateLimitStore]
+) -> None:
+    start = manual_time.now
+    throttles = {"lookups": Throttle(2, 10.0)}
+    async with (
+        transport(scripted, manual_time, stores[0], throttles=throttles) as one,
+        transport(scripted, manual_time, stores[1], throttles=throttles) as two,
+    ):
+        await one.request(LOOKUP)
+        await two.request(LOOKUP)
+        await two.request(LOOKUP)  # the third lookup of the fleet waits for the window
+        await one.request(A)  # other routes are not throttled
+    assert manual_time.sleeps == [10.0]
+    assert [seen.at for seen in scripted.seen] == [start, start, start + 10.0, start + 10.0]
+
+
+async def test_a_bucket_one_process_emptied_makes_the_other_wait(
+    scripted: ScriptedServer, manual_time: ManualTime, stores: list[RedisRateLimitStore]
+) -> None:
+    start = manual_time.now
+    scripted.script(Reply(headers=bucket(0, 2.5)), Reply(headers=bucket(4, 2.5)))
+    async with (
+        transport(scripted, manual_time, stores[0]) as one,
+        transport(scripted, manual_time, stores[1]) as two,
+    ):
+        await one.request(A)
+        await two.request(A)
+    assert manual_time.sleeps == [2.5]
+    assert [seen.at for seen in scripted.seen] == [start, start + 2.5]
+
+
+async def test_requests_left_in_a_bucket_are_counted_across_processes(
+    scripted: ScriptedServer, manual_time: ManualTime, stores: list[RedisRateLimitStore]
+) -> None:
+    scripted.script(Reply(headers=bucket(2, 5.0)))
+    async with (
+        transport(scripted, manual_time, stores[0]) as one,
+        transport(scripted, manual_time, stores[1]) as two,
+    ):
+        await one.request(A)  # the bucket: 2 left
+        # Responses that left before the others were counted say 2 left; the store
+        # keeps its own lower count rather than believe them.
+        scripted.script(Reply(headers=bucket(2, 5.0)), Reply(headers=bucket(2, 5.0)))
+        await one.request(A)
+        await two.request(A)
+        assert manual_time.sleeps == []
+        await two.request(A)
+    assert manual_time.sleeps == [5.0]
+
+
+async def test_a_global_429_pauses_every_process(
+    scripted: ScriptedServer, manual_time: ManualTime, stores: list[RedisRateLimitStore]
+) -> None:
+    from invitekit.http import RetryPolicy
+
+    scripted.script(
+        Reply(
+            status=429,
+            body={"message": "slow"},
+            headers={"Retry-After": "4", "X-RateLimit-Global": "true"},
+        )
+    )
+    start = manual_time.now
+    no_retries = RetryPolicy(max_retries=0)
+    async with (
+        transport(scripted, manual_time, stores[0], retry=no_retries) as one,
+        transport(scripted, manual_time, stores[1]) as two,
+    ):
+        with pytest.raises(RateLimited):
+            await one.request(A)
+        await two.request(Route("GET", "/b"))
+    assert manual_time.sleeps == [4.0]
+    assert scripted.seen[1].at == start + 4.0
+
+
+async def test_a_renamed_bucket_keeps_what_was_learnt_and_is_shared(
+    stores: list[RedisRateLimitStore], manual_time: ManualTime
+) -> None:
+    one, two = stores
+    scope, first, second = "test|x", RouteKey("GET /a"), RouteKey("GET /b")
+    waits: list[tuple[float, str]] = []
+
+    async def wait(seconds: float, why: str) -> None:
+        waits.append((seconds, why))
+        await manual_time.sleep(seconds)
+
+    await one.update(scope, first, RateLimitInfo(limit=5, remaining=0, reset_after=3.0))
+    await one.update(scope, first, RateLimitInfo(bucket="shared"))
+    await two.update(scope, second, RateLimitInfo(bucket="shared"))
+    await two.acquire(scope, second, [], wait)
+    assert waits == [(3.0, "bucket 'GET /b'")]
+
+
+async def test_a_stale_response_does_not_roll_a_bucket_back(
+    stores: list[RedisRateLimitStore], manual_time: ManualTime
+) -> None:
+    store = stores[0]
+    scope, key = "test|x", RouteKey("GET /a")
+    waits: list[float] = []
+
+    async def wait(seconds: float, why: str) -> None:
+        waits.append(seconds)
+        await manual_time.sleep(seconds)
+
+    await store.update(scope, key, RateLimitInfo(limit=5, remaining=0, reset_after=10.0))
+    # A response from the window before, arriving late: it would allow 4 more at once.
+    await store.update(scope, key, RateLimitInfo(limit=5, remaining=4, reset_after=1.0))
+    await store.acquire(scope, key, [], wait)
+    assert waits == [10.0]
+
+
+async def test_a_shared_throttle_raises_before_io_when_waiting_is_disabled(
+    scripted: ScriptedServer, manual_time: ManualTime, stores: list[RedisRateLimitStore]
+) -> None:
+    throttles = {"lookups": Throttle(1, 600.0)}
+    async with (
+        transport(scripted, manual_time, stores[0], throttles=throttles) as one,
+        transport(
+            scripted, manual_time, stores[1], throttles=throttles, wait_for_rate_limits=False
+        ) as two,
+    ):
+        await one.request(LOOKUP)
+        with pytest.raises(RateLimited) as caught:
+            await two.request(LOOKUP)
+    assert caught.value.retry_after == 600.0
+    assert len(scripted.seen) == 1
+
+
+async def test_a_global_throttle_counts_every_route_of_every_process(
+    scripted: ScriptedServer, manual_time: ManualTime, stores: list[RedisRateLimitStore]
+) -> None:
+    cap = Throttle(2, 1.0)
+    async with (
+        transport(scripted, manual_time, stores[0], global_throttle=cap) as one,
+        transport(scripted, manual_time, stores[1], global_throttle=cap) as two,
+    ):
+        await one.request(A)
+        await two.request(Route("GET", "/b"))
+        await one.request(A)
+    assert manual_time.sleeps == [1.0]
+
+
+async def test_scopes_keep_their_limits_apart(
+    scripted: ScriptedServer, manual_time: ManualTime, stores: list[RedisRateLimitStore]
+) -> None:
+    throttles = {"lookups": Throttle(1, 600.0)}
+    async with (
+        transport(scripted, manual_time, stores[0], throttles=throttles) as one,
+        transport(
+            scripted, manual_time, stores[1], throttles=throttles, rate_limit_scope="other bot"
+        ) as two,
+    ):
+        await one.request(LOOKUP)
+        await two.request(LOOKUP)
+    assert manual_time.sleeps == []
+
+
+async def test_the_lookup_cap_holds_for_four_discord_clients(
+    redis_server: RedisServer, namespace: str
+) -> None:
+    emulator, codes = seeded(40)
+    cap = Throttle(10, 600.0)
+    async with (
+        RedisFleet.from_url(redis_server.url, namespace=namespace) as fleet,
+        emulator.serve() as api_base,
+    ):
+        clients = [
+            InviteClient(
+                DiscordAdapter(
+                    TOKEN,
+                    api_base=api_base,
+                    lookup_limit=cap,
+                    rate_limit_store=RedisRateLimitStore(fleet),
+                    wait_for_rate_limits=False,
+                )
+            )
+            for _ in range(4)
+        ]
+        outcomes = await asyncio.gather(
+            *(
+                clients[index].fetch_invite(code, platform="discord")
+                for index in range(4)
+                for code in codes[index * 10 : index * 10 + 10]
+            ),
+            return_exceptions=True,
+        )
+        for client in clients:
+            await client.close()
+    found = [outcome for outcome in outcomes if not isinstance(outcome, BaseException)]
+    refused = [outcome for outcome in outcomes if isinstance(outcome, RateLimited)]
+    assert (len(found), len(refused)) == (10, 30)
+    assert len(invite_lookups(emulator)) == 10
+    assert all(error.retry_after > 0 for error in refused)
+
+
+def test_both_stores_satisfy_the_protocol(stores: list[RedisRateLimitStore]) -> None:
+    assert isinstance(stores[0], RateLimitStore)
+    assert isinstance(MemoryRateLimitStore(), RateLimitStore)
+
+
+async def test_a_memory_store_is_shared_by_transports_of_one_scope(
+    scripted: ScriptedServer, manual_time: ManualTime
+) -> None:
+    store = MemoryRateLimitStore(manual_time)
+    throttles = {"lookups": Throttle(1, 5.0)}
+    async with (
+        transport(scripted, manual_time, store, throttles=throttles) as one,
+        transport(scripted, manual_time, store, throttles=throttles) as two,
+    ):
+        await one.request(LOOKUP)
+        await two.request(LOOKUP)
+    assert manual_time.sleeps == [5.0]
+
+
+def test_a_throttle_cannot_take_the_global_throttles_name() -> None:
+    from invitekit import InvalidArgument
+
+    with pytest.raises(InvalidArgument):
+        HTTPTransport(
+            "https://example.com",
+            throttles={"global": Throttle(1, 1.0)},
+            global_throttle=Throttle(5, 1.0),
+        )
