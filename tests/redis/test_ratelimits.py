@@ -302,3 +302,19 @@ def test_a_throttle_cannot_take_the_global_throttles_name() -> None:
             throttles={"global": Throttle(1, 1.0)},
             global_throttle=Throttle(5, 1.0),
         )
+
+
+async def test_a_probe_that_got_no_answer_lets_the_fleet_go_at_once(
+    stores: list[RedisRateLimitStore],
+) -> None:
+    """A probe of an unknown bucket that timed out or was cancelled ends with it, so the
+    other processes do not wait out the probe's lease for an answer that never comes."""
+    one, two = stores
+    key = RouteKey("GET /unknown")
+
+    async def no_wait(seconds: float, why: str) -> None:
+        raise AssertionError(f"waited {seconds}s for {why}")
+
+    ticket = await one.acquire("scope", key, [], no_wait)  # the probe
+    await one.update("scope", key, None, ticket)  # lost: no answer came
+    await asyncio.wait_for(two.acquire("scope", key, [], no_wait), 0.2)
