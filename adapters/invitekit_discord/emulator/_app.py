@@ -16,7 +16,13 @@ import msgspec
 from aiohttp import web
 
 from invitekit_discord.emulator._emulator import DiscordEmulator, RecordedRequest
-from invitekit_discord.emulator._world import EmulatedInvite, EmulatedUser, TargetUsersJobState
+from invitekit_discord.emulator._world import (
+    EmulatedChannel,
+    EmulatedGuild,
+    EmulatedInvite,
+    EmulatedUser,
+    TargetUsersJobState,
+)
 
 __all__ = ["BUCKETS", "build_app"]
 
@@ -89,6 +95,20 @@ def _bot(request: web.Request) -> EmulatedUser:
     if user is None:
         raise Fail(401, 0, "401: Unauthorized")
     return user
+
+
+def _guild(request: web.Request) -> EmulatedGuild:
+    guild = _emulator(request).world.guilds.get(request.match_info["guild_id"])
+    if guild is None:
+        raise Fail(404, 10004, "Unknown Guild")
+    return guild
+
+
+def _channel(request: web.Request) -> EmulatedChannel:
+    channel = _emulator(request).world.channels.get(request.match_info["channel_id"])
+    if channel is None:
+        raise Fail(404, 10003, "Unknown Channel")
+    return channel
 
 
 def _invite(request: web.Request) -> EmulatedInvite:
@@ -257,9 +277,7 @@ async def delete_invite(request: web.Request) -> web.Response:
 async def list_channel_invites(request: web.Request) -> web.Response:
     world = _emulator(request).world
     bot = _bot(request)
-    channel = world.channels.get(request.match_info["channel_id"])
-    if channel is None:
-        raise Fail(404, 10003, "Unknown Channel")
+    channel = _channel(request)
     if channel.guild is None:
         raise Fail(400, 50024, "Cannot execute action on this channel type")
     if not bot.can(channel.guild, "MANAGE_CHANNELS"):
@@ -271,9 +289,7 @@ async def list_channel_invites(request: web.Request) -> web.Response:
 async def list_guild_invites(request: web.Request) -> web.Response:
     world = _emulator(request).world
     bot = _bot(request)
-    guild = world.guilds.get(request.match_info["guild_id"])
-    if guild is None:
-        raise Fail(404, 10004, "Unknown Guild")
+    guild = _guild(request)
     metadata = bot.can(guild, "MANAGE_GUILD")
     if not metadata and not bot.can(guild, "VIEW_AUDIT_LOG"):
         raise _missing_permissions()
@@ -282,11 +298,8 @@ async def list_guild_invites(request: web.Request) -> web.Response:
 
 
 async def vanity_url(request: web.Request) -> web.Response:
-    world = _emulator(request).world
     bot = _bot(request)
-    guild = world.guilds.get(request.match_info["guild_id"])
-    if guild is None:
-        raise Fail(404, 10004, "Unknown Guild")
+    guild = _guild(request)
     if not bot.can(guild, "MANAGE_GUILD"):
         raise _missing_permissions()
     return _json({"code": guild.vanity_code, "uses": guild.vanity_uses})
@@ -318,9 +331,7 @@ async def create_invite(request: web.Request) -> web.Response:
     emulator = _emulator(request)
     world = emulator.world
     bot = _bot(request)
-    channel = world.channels.get(request.match_info["channel_id"])
-    if channel is None:
-        raise Fail(404, 10003, "Unknown Channel")
+    channel = _channel(request)
     if channel.guild is None:
         raise Fail(400, 50024, "Cannot execute action on this channel type")
     guild = channel.guild
