@@ -48,8 +48,12 @@ class Tracked:
         self.out.append(ticket)
         return ticket
 
-    async def answer(self, key: RouteKey, info: RateLimitInfo | None) -> None:
-        await self.store.update("scope", key, info, self.out.pop(0))
+    async def answer(
+        self, key: RouteKey, info: RateLimitInfo | None, ticket: object | None = None
+    ) -> None:
+        """Answer ``ticket``'s request, or else the oldest one still out."""
+        ticket = self.out.pop(0) if ticket is None else self.out.pop(self.out.index(ticket))
+        await self.store.update("scope", key, info, ticket)
 
 
 async def settled(task: asyncio.Task[Any]) -> bool:
@@ -105,18 +109,48 @@ async def test_a_late_answer_from_an_old_window_does_not_end_the_new_one_early()
     clock = Clock()
     limiter = Tracked(clock)
     await limiter.acquire(KEY, None, clock.wait)
-    await limiter.answer(KEY, info(4, 1.0))
-    for _ in range(4):
-        await limiter.acquire(KEY, None, clock.wait)
-    for _ in range(3):
-        await limiter.answer(KEY, info(1, 0.5))
-    for _ in range(4):  # the first waits out the window; one of the old is still out
-        await limiter.acquire(KEY, None, clock.wait)
+    await limiter.answer(KEY, info(4, 1.0))  # the window ends at 101
+    old = [await limiter.acquire(KEY, None, clock.wait) for _ in range(4)]
+    for ticket in old[:3]:
+        await limiter.answer(KEY, info(1, 1.0), ticket)
+    new = [await limiter.acquire(KEY, None, clock.wait) for _ in range(4)]  # from 101 on
     assert clock.waits == [1.0]
-    await limiter.answer(KEY, info(1, 1.0))  # an answer from the new window, ending at 102
-    await limiter.answer(KEY, info(0, 0.0))  # the straggler, from the window that ended at 101
+    await limiter.answer(KEY, info(1, 1.0), new[0])  # from the new window, ending at 102
+    await limiter.answer(KEY, info(0, 0.0), old[3])  # the straggler, from the one that ended
     await limiter.acquire(KEY, None, clock.wait)
     assert clock.waits == [1.0, 1.0]  # 102, not 101: that would have sent a sixth
+
+
+async def test_a_slow_answer_still_counts_in_the_window_it_landed_in() -> None:
+    clock = Clock()
+    limiter = Tracked(clock)
+    await limiter.acquire(KEY, None, clock.wait)
+    await limiter.answer(KEY, info(4, 1.0))  # the window ends at 101
+    clock.now += 0.3
+    tickets = [await limiter.acquire(KEY, None, clock.wait) for _ in range(4)]  # none left
+    for remaining, ticket in zip((2, 1, 0), tickets[1:], strict=True):
+        await limiter.answer(KEY, info(remaining, 0.7), ticket)
+    clock.now += 0.6
+    # The first of them is answered 600 ms late. Taken as sent now, its window would
+    # end at 101.6: a later window with 3 left, and three 429s before 101.
+    await limiter.answer(KEY, info(3, 0.7), tickets[0])
+    await limiter.acquire(KEY, None, clock.wait)
+    assert clock.waits == [0.1]  # it waited for 101
+
+
+async def test_a_straggler_answered_first_does_not_set_the_new_windows_end() -> None:
+    clock = Clock()
+    limiter = Tracked(clock)
+    await limiter.acquire(KEY, None, clock.wait)
+    await limiter.answer(KEY, info(1, 1.0, limit=2))  # the window ends at 101
+    straggler = await limiter.acquire(KEY, None, clock.wait)
+    fresh = await limiter.acquire(KEY, None, clock.wait)  # waits for 101, then goes
+    # From the window that ended; its "0 s to go" once ended the new window at once.
+    await limiter.answer(KEY, info(0, 0.0, limit=2), straggler)
+    await limiter.acquire(KEY, None, clock.wait)  # the place the straggler kept
+    await limiter.answer(KEY, info(1, 1.0, limit=2), fresh)  # the new window ends at 102
+    await limiter.acquire(KEY, None, clock.wait)
+    assert clock.waits == [1.0, 1.0]
 
 
 async def test_requests_in_flight_when_a_window_ends_count_against_the_next() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import random
 import sys
 import time
@@ -27,12 +28,29 @@ from invitekit_discord import DEFAULT_LOOKUP_LIMIT, DiscordAdapter
 from tests.redis._discord import TOKEN
 
 
+class RetryCounter(logging.Handler):
+    """Counts the transport's retries: a retried lookup reaches the emulator twice."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.retries: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.startswith("retrying"):
+            self.retries.append(message)
+
+
 def emit(message: dict[str, Any]) -> None:
     print(json.dumps(message), flush=True)
 
 
 async def run(config: dict[str, Any]) -> dict[str, Any]:
     cap = config.get("lookup_limit")
+    retries = RetryCounter()
+    transport_log = logging.getLogger("invitekit.http")
+    transport_log.setLevel(logging.DEBUG)
+    transport_log.addHandler(retries)
     fleet = None
     if config.get("redis") is not None:
         fleet = RedisFleet.from_url(
@@ -84,6 +102,7 @@ async def run(config: dict[str, Any]) -> dict[str, Any]:
         "coalescing": asdict(coalescing.stats) if coalescing is not None else {},
         "client": asdict(client.stats),
         "fallbacks": 0 if fleet is None else fleet.fallbacks,
+        "retries": retries.retries,
         "started_at": started,
         "finished_at": finished,
     }

@@ -181,6 +181,26 @@ async def test_a_dead_holders_lease_runs_out_and_a_waiter_takes_over(fleet: Redi
     assert fetches(adapter) == 1
 
 
+async def test_a_holder_whose_lease_ran_out_says_so_and_still_answers(
+    fleet: RedisFleet, caplog: pytest.LogCaptureFixture
+) -> None:
+    world, gate = FakeWorld(), asyncio.Event()
+    code = one_code(world)
+    adapter = GatedAdapter(world, gate=gate)
+    coalescing = fleet.coalescing(lease=0.3)
+    async with InviteClient(adapter, cache=None, coalescing=coalescing) as client:
+        held = asyncio.ensure_future(client.fetch_invite(code, platform="fake"))
+        await until(lambda: adapter.entered == 1)
+        # What a stall longer than the lease leaves behind: the lease is gone.
+        assert await fleet.client.delete(coalescing.lease_key(client_key(code))) == 1
+        with caplog.at_level("WARNING", logger="invitekit.redis"):
+            await until(lambda: coalescing.stats.lost == 1)
+        gate.set()
+        assert (await held).code == code
+    assert coalescing.stats.lost == 1  # counted once; renewing stopped
+    assert any("ran out while its lookup was still running" in m for m in caplog.messages)
+
+
 async def test_a_holder_that_gives_up_hands_over_at_once(fleets: list[RedisFleet]) -> None:
     world, gate = FakeWorld(), asyncio.Event()
     code = one_code(world)

@@ -38,16 +38,16 @@ async def test_four_processes_make_one_request_per_invite(
     assert [report["outcomes"] for report in reports] == [{"ok": 1000}] * 4
     diagnosis = (
         [(r.path.rsplit("/", 1)[-1], r.status, r.received_at) for r in emulator.requests],
-        [(report["coalescing"], report["client"], report["fallbacks"]) for report in reports],
+        [
+            (report["coalescing"], report["client"], report["fallbacks"], report["retries"])
+            for report in reports
+        ],
     )
     print(diagnosis)  # shown only when the test fails
-    # One request per code. Under heavy load a code has, rarely, been looked up twice (a
-    # race in the cross-process hand-over not yet found; see the diagnosis printed above
-    # and docs/guides/fleets.md). Every code must be looked up, and never more than twice.
-    lookups = invite_lookups(emulator)
-    assert sorted(set(lookups)) == codes
-    assert len(lookups) - len(codes) <= 2, sorted(lookups)
-    assert statuses(emulator) == {200}  # and not one 429: the global limit was shared
+    # Not one 429: the fleet shared the invite bucket learnt from headers (a 429 would
+    # also be retried, and reach the emulator as a second lookup of its code).
+    assert statuses(emulator) == {200}
+    assert sorted(invite_lookups(emulator)) == codes  # exactly one request per code
     assert sum(report["coalescing"]["led"] for report in reports) >= 100
     assert sum(report["coalescing"]["local"] for report in reports) == 0
     assert sum(report["fallbacks"] for report in reports) == 0

@@ -190,6 +190,117 @@ async def test_a_stale_response_does_not_roll_a_bucket_back(
     assert waits == [10.0]
 
 
+class Waits:
+    """The store's waits, on the manual clock."""
+
+    def __init__(self, time: ManualTime) -> None:
+        self.time = time
+        self.seconds: list[float] = []
+
+    async def __call__(self, seconds: float, why: str) -> None:
+        self.seconds.append(round(seconds, 3))
+        await self.time.sleep(seconds)
+
+
+def counts(remaining: int, reset_after: float, limit: int = 5) -> RateLimitInfo:
+    return RateLimitInfo(bucket="b", limit=limit, remaining=remaining, reset_after=reset_after)
+
+
+async def test_a_slow_answer_still_counts_in_the_window_it_landed_in(
+    stores: list[RedisRateLimitStore], manual_time: ManualTime
+) -> None:
+    one, two = stores
+    scope, key, wait = "test|x", RouteKey("GET /a"), Waits(manual_time)
+    await one.update(scope, key, counts(4, 1.0), await one.acquire(scope, key, [], wait))
+    await manual_time.sleep(0.3)
+    tickets = [await two.acquire(scope, key, [], wait) for _ in range(4)]  # none left
+    for remaining, ticket in zip((2, 1, 0), tickets[1:], strict=True):
+        await two.update(scope, key, counts(remaining, 0.7), ticket)
+    await manual_time.sleep(0.6)
+    # The first of them is answered 600 ms late. Taken as sent now, its window would
+    # end 0.6 s after the known one: a later window with 3 left, and three 429s.
+    await two.update(scope, key, counts(3, 0.7), tickets[0])
+    await one.acquire(scope, key, [], wait)
+    assert wait.seconds == [0.1]
+
+
+async def test_requests_in_flight_when_a_shared_window_ends_count_against_the_next(
+    stores: list[RedisRateLimitStore], manual_time: ManualTime
+) -> None:
+    one, two = stores
+    scope, key, wait = "test|x", RouteKey("GET /a"), Waits(manual_time)
+    await one.update(scope, key, counts(2, 1.0, limit=3), await one.acquire(scope, key, [], wait))
+    old = [await one.acquire(scope, key, [], wait), await two.acquire(scope, key, [], wait)]
+    await manual_time.sleep(1.0)  # the window ends with both still out
+    await two.acquire(scope, key, [], wait)  # 3 - 2 in flight = 1 left
+    blocked = asyncio.ensure_future(one.acquire(scope, key, [], wait))
+    await asyncio.sleep(0.1)
+    assert not blocked.done()
+    # One is answered from the window that ended: the place it kept is free again.
+    await one.update(scope, key, counts(0, 0.0, limit=3), old[0])
+    await asyncio.wait_for(blocked, 2.0)
+    assert wait.seconds == []
+
+
+async def test_a_straggler_from_an_ended_window_does_not_set_the_new_ones_end(
+    stores: list[RedisRateLimitStore], manual_time: ManualTime
+) -> None:
+    one, two = stores
+    scope, key, wait = "test|x", RouteKey("GET /a"), Waits(manual_time)
+    await one.update(scope, key, counts(1, 1.0, limit=2), await one.acquire(scope, key, [], wait))
+    straggler = await two.acquire(scope, key, [], wait)  # none left until 1.0 s
+    fresh = await one.acquire(scope, key, [], wait)  # waits for the window, then goes
+    # Answered only now, from the window that ended at 1.0 s. Its "0 left, 0 s to go"
+    # once ended the new window at once, and two more went out into it.
+    await two.update(scope, key, counts(0, 0.0, limit=2), straggler)
+    await two.acquire(scope, key, [], wait)  # the place the straggler kept
+    await one.update(scope, key, counts(1, 1.0, limit=2), fresh)  # it ends at 2.0 s
+    await two.acquire(scope, key, [], wait)
+    assert wait.seconds == [1.0, 1.0]
+
+
+async def test_an_answer_that_may_be_from_either_window_only_lowers_the_count(
+    stores: list[RedisRateLimitStore], manual_time: ManualTime
+) -> None:
+    one, two = stores
+    scope, key, wait = "test|x", RouteKey("GET /a"), Waits(manual_time)
+    await one.update(scope, key, counts(1, 1.0, limit=2), await one.acquire(scope, key, [], wait))
+    late = await two.acquire(scope, key, [], wait)  # the last place until 1.0 s
+    await manual_time.sleep(1.0)
+    fresh = await one.acquire(scope, key, [], wait)  # 2 - 1 in flight: the one place left
+    # Sent before the window ended and answered after: it may have landed in either.
+    # Here it landed in the new one, so the place it kept there is taken.
+    await two.update(scope, key, counts(1, 1.0, limit=2), late)
+    third = asyncio.ensure_future(two.acquire(scope, key, [], wait))
+    await asyncio.sleep(0.1)
+    assert not third.done()
+    await one.update(scope, key, counts(0, 1.0, limit=2), fresh)  # the window ends at 2.0 s
+    await asyncio.wait_for(third, 2.0)
+    assert wait.seconds == [1.0]
+
+
+async def test_a_shared_throttle_counts_a_request_until_a_period_after_its_answer(
+    stores: list[RedisRateLimitStore], manual_time: ManualTime
+) -> None:
+    one, two = stores
+    scope, key, wait = "test|x", RouteKey("GET /a"), Waits(manual_time)
+    throttles = [("global", Throttle(1, 1.0))]
+
+    async def next_one() -> float:
+        await two.acquire(scope, key, throttles, wait)
+        return manual_time.now
+
+    slow = await one.acquire(scope, key, throttles, wait)
+    went = asyncio.ensure_future(next_one())
+    await manual_time.sleep(3.0)  # still out: each look finds it counted a period more
+    answered = manual_time.now
+    await one.update(scope, key, RateLimitInfo(), slow)
+    # The platform may have counted the slow one as late as its answer: the next one
+    # goes a period after that, not a period after it was sent.
+    assert await asyncio.wait_for(went, 5.0) >= answered + 1.0
+    assert all(seconds <= 1.0 for seconds in wait.seconds)
+
+
 async def test_a_shared_throttle_raises_before_io_when_waiting_is_disabled(
     scripted: ScriptedServer, manual_time: ManualTime, stores: list[RedisRateLimitStore]
 ) -> None:

@@ -86,8 +86,8 @@ class RateLimitStore(Protocol):
         """Record a 429: pause every route of ``scope`` if it is global, else the bucket."""
 
 
-# Two answers whose windows end this far apart (in seconds) come from different windows;
-# closer ones differ only by how long each answer took to arrive.
+# Slack for comparing window ends: platforms round ``reset_after``, and the ends one
+# window's answers give may differ by that much. Far shorter than any window.
 _SAME_WINDOW = 0.1
 _LEASE = 60.0
 """The longest wait for a request in flight to be settled, in case its ticket was lost."""
@@ -98,6 +98,17 @@ class _Bucket:
     limit: int | None = None
     remaining: int | None = None
     reset_at: float | None = None
+    """When the known window has certainly ended; ``None`` while counting a new one."""
+    earliest_end: float | None = None
+    """The earliest the known window can end (see ``learn``)."""
+    ended: float | None = None
+    """When the window before the one being counted had certainly ended."""
+    ended_earliest: float | None = None
+    """The earliest that window can have ended."""
+    refilled: float | None = None
+    """When counting the current window began."""
+    span: float = 0.0
+    """The longest ``reset_after`` seen: about a window's length."""
     in_flight: int = 0
     answered: bool = False
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -121,25 +132,67 @@ class _Bucket:
         self._answer.set()
         self._answer = asyncio.Event()
 
-    def new_window(self) -> None:
-        """Start counting afresh; requests in flight may still land in this window."""
-        self.reset_at = None
+    def new_window(self, now: float) -> None:
+        """Start counting afresh at ``now``; each request in flight keeps a place in the
+        new window, where it may still land."""
+        if self.reset_at is not None:
+            self.ended, self.ended_earliest = self.reset_at, self.earliest_end
+        self.reset_at = self.earliest_end = None
+        self.refilled = now
         self.remaining = None if self.limit is None else max(0, self.limit - self.in_flight)
 
-    def learn(self, remaining: int, reset_at: float) -> None:
-        """Take the platform's count, never raising ours within one window."""
-        if self.reset_at is not None and reset_at <= self.reset_at + _SAME_WINDOW:
-            if self.remaining is None or remaining < self.remaining:
-                self.remaining = remaining
-            # A late answer from a window that is over must not bring its end forward.
-            self.reset_at = max(self.reset_at, reset_at)
+    def learn(self, remaining: int, sent: float, answered: float, reset_after: float) -> None:
+        """Take the platform's count for the window a request landed in.
+
+        The platform counted the request somewhere between ``sent`` and ``answered``, so
+        that window ends between ``sent + reset_after`` and ``answered + reset_after``.
+        Comparing these bounds, not one estimate, tells windows apart however long an
+        answer took: an answer of the known window never passes for a later one (which
+        would raise the count), and a straggler from a window that ended never sets the
+        end of the new one. When the bounds cannot tell, the count may only go down.
+        """
+        earliest, latest = sent + reset_after, answered + reset_after
+        self.span = max(self.span, reset_after)
+        others = self.in_flight  # this request is settled already
+        if self.reset_at is not None:
+            if earliest > self.reset_at + _SAME_WINDOW:
+                # A later window: the others in flight may land in it uncounted.
+                self.remaining = max(0, remaining - others)
+                self.reset_at, self.earliest_end = latest, earliest
+            elif self.earliest_end is None or latest >= self.earliest_end - _SAME_WINDOW:
+                # The known window: counts only go down within it.
+                self.remaining = _lower(self.remaining, remaining)
+                self.earliest_end = max(self.earliest_end or earliest, earliest)
             return
-        # A later window: the other requests in flight may land in it uncounted.
-        others = max(0, self.in_flight)
-        fresh = max(0, remaining - others)
-        if self.reset_at is None and self.remaining is not None:
-            fresh = min(fresh, self.remaining)
-        self.remaining, self.reset_at = fresh, reset_at
+        if self._after_refill(sent, earliest):
+            self.remaining = _lower(self.remaining, max(0, remaining - others))
+            self.reset_at, self.earliest_end = latest, earliest
+        elif self._before_refill(latest):
+            if self.refilled is not None and sent < self.refilled and self.limit is not None:
+                # It was out when counting began, and kept a place it did not take.
+                self.remaining = min(self.limit, (self.remaining or 0) + 1)
+        else:
+            self.remaining = _lower(self.remaining, max(0, remaining - others))
+
+    def _after_refill(self, sent: float, earliest: float) -> bool:
+        """Whether an answer is certainly from the window being counted (or a later one)."""
+        return (
+            self.ended is None
+            or (self.refilled is not None and sent >= self.refilled)
+            or earliest > self.ended + _SAME_WINDOW
+        )
+
+    def _before_refill(self, latest: float) -> bool:
+        """Whether an answer is certainly from the window that ended: its window ended
+        before any later window could."""
+        return (
+            self.ended_earliest is not None
+            and latest < self.ended_earliest + self.span - _SAME_WINDOW
+        )
+
+
+def _lower(count: int | None, other: int) -> int:
+    return other if count is None or other < count else count
 
 
 class _Window:
@@ -187,11 +240,12 @@ class Ticket:
     it while the request is out, and the throttles.
     """
 
-    __slots__ = ("_bucket", "_windows")
+    __slots__ = ("_bucket", "_sent", "_windows")
 
-    def __init__(self, bucket: _Bucket, windows: list[_Window]) -> None:
+    def __init__(self, bucket: _Bucket, windows: list[_Window], sent: float) -> None:
         self._bucket = bucket
         self._windows = windows
+        self._sent = sent
 
 
 class _Scope:
@@ -262,15 +316,16 @@ class MemoryRateLimitStore:
             for window in counted:
                 window.settle(None)  # never sent: it counts nowhere
             raise
-        return Ticket(bucket, counted)
+        return Ticket(bucket, counted, self._clock())
 
     async def _take(self, state: _Scope, key: RouteKey, wait: RateLimitWait) -> _Bucket:
         bucket = state.bucket(key)
         if not bucket.lock.locked():
             # Nobody is waiting on this bucket: if it has room, count the request without
             # taking the lock (nothing below awaits, so this is as atomic as the lock).
-            if bucket.reset_at is not None and bucket.reset_at <= self._clock():
-                bucket.new_window()
+            now = self._clock()
+            if bucket.reset_at is not None and bucket.reset_at <= now:
+                bucket.new_window(now)
             probing = not bucket.answered and bucket.in_flight
             if not probing and (bucket.remaining is None or bucket.remaining > 0):
                 bucket.in_flight += 1
@@ -281,7 +336,7 @@ class MemoryRateLimitStore:
             while True:
                 now = self._clock()
                 if bucket.reset_at is not None and bucket.reset_at <= now:
-                    bucket.new_window()
+                    bucket.new_window(now)
                 if not bucket.answered and bucket.in_flight:
                     # The first request on a bucket brings its headers; wait for them.
                     await bucket.next_answer()
@@ -290,10 +345,12 @@ class MemoryRateLimitStore:
                     break
                 if bucket.reset_at is not None:
                     await wait(bucket.reset_at - now, f"bucket {key.route!r}")
-                    bucket.new_window()
                     # A global pause may have started while this request slept.
                     await self._wait_global(state, wait)
-                elif bucket.in_flight:
+                    # Answers that came meanwhile may have moved the window's end: look
+                    # again rather than assume it is over.
+                    continue
+                if bucket.in_flight:
                     # The window ended with this many still out: their answers tell more.
                     await bucket.next_answer()
                 else:
@@ -314,10 +371,12 @@ class MemoryRateLimitStore:
         """Settle the request ``ticket`` stands for, and learn from its response, if any:
         the bucket id, the limit, and the requests left in the window until its reset."""
         state = self._scope(scope)
+        now = self._clock()
+        sent = now  # without a ticket, as late as it can have been
         if isinstance(ticket, Ticket):
             ticket._bucket.settle()
+            sent = ticket._sent
             # Answered or lost, the platform may have counted it as late as now.
-            now = self._clock()
             for window in ticket._windows:
                 window.settle(now)
         if info is None:
@@ -343,7 +402,7 @@ class MemoryRateLimitStore:
             and math.isfinite(reset_after)
             and reset_after >= 0
         ):
-            bucket.learn(remaining, self._clock() + reset_after)
+            bucket.learn(remaining, sent, now, reset_after)
 
     async def rate_limited(
         self, scope: str, key: RouteKey, info: RateLimitInfo, retry_after: float

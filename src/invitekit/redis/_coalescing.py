@@ -86,6 +86,8 @@ class CoalescingStats:
     """Times a lease vanished without an outcome (a holder died or gave up)."""
     local: int = 0
     """Lookups done without Redis because it was unavailable."""
+    lost: int = 0
+    """Leases that ran out while this process still worked under them."""
 
 
 class RedisCoalescing:
@@ -235,14 +237,24 @@ class RedisCoalescing:
             await self.fleet.call("lease release", finish, _nothing)
 
     async def _keep(self, lease_key: str, token: str, done: asyncio.Event) -> None:
-        async def renew(client: Redis) -> None:
-            await self._renew(keys=[lease_key], args=[token, self._lease_ms])
+        async def renew(client: Redis) -> bool:
+            return bool(await self._renew(keys=[lease_key], args=[token, self._lease_ms]))
 
         while True:
             try:
                 await asyncio.wait_for(done.wait(), self.lease / 3)
             except asyncio.TimeoutError:
-                await self.fleet.call("lease renewal", renew, _nothing)
+                if not await self.fleet.call("lease renewal", renew, _true):
+                    # Renewed too late (this process stalled longer than the lease):
+                    # another process may be doing the same lookup now.
+                    self.stats.lost += 1
+                    logger.warning(
+                        "the lease %s ran out while its lookup was still running; "
+                        "raise the lease if this process can stall for %gs",
+                        lease_key,
+                        self.lease,
+                    )
+                    return
             else:
                 return
 
@@ -339,6 +351,10 @@ async def _local() -> object:
 
 async def _local_ttl() -> object:
     return _LOCAL
+
+
+async def _true() -> bool:
+    return True
 
 
 async def _nothing() -> None:

@@ -3,11 +3,15 @@
 Each scope (a platform, for one bot) keeps its state under
 ``NAMESPACE:ratelimit:{SCOPE}:…`` — the braces make it one Redis Cluster hash slot:
 
-- ``window:NAME``: a sorted set of send times per throttle (the invite-lookup cap, the
-  global cap): a sliding-window log, as in memory;
+- ``window:NAME``: per throttle (the invite-lookup cap, the global cap), the requests it
+  counts, each until a period after its answer, as in memory: a request the platform
+  counts late, on arrival, is still counted here then;
 - ``pause``: when a global 429 ends;
 - ``routes``: route → the bucket id the platform named;
-- ``bucket:ID:RESOURCE``: ``limit``, ``remaining`` and ``reset_at`` learnt from headers;
+- ``bucket:ID:RESOURCE``: ``limit``, ``remaining`` and the bounds of the window's end
+  learnt from headers, and when the window before it ended;
+- ``bucket:ID:RESOURCE:flying``: the requests out on that bucket, which keep a place in
+  the next window until they are answered;
 - ``probe:ROUTE:RESOURCE``: a request is out to learn a bucket nobody has seen yet, so
   the fleet does not send a blind burst into it.
 
@@ -56,17 +60,20 @@ _ACQUIRE = (
     _NOW
     + """
 -- ARGV: prefix, route, resource, member, now, n, then n * (name, limit, period_ms),
--- then how long a probe of an unknown bucket may take (ms)
+-- then how long a probe of an unknown bucket may take (ms), the longest a request may
+-- stay in flight before it is forgotten (ms), and how soon to look again for answers (ms)
 local prefix, route, resource, member = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local now = now_ms(ARGV[5])
 local n = tonumber(ARGV[6])
 for i = 0, n - 1 do
   local name, limit, period = ARGV[7 + 3 * i], tonumber(ARGV[8 + 3 * i]), tonumber(ARGV[9 + 3 * i])
   local key = prefix .. ':window:' .. name
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - period)
+  -- Scores are when each request stops counting: a period after its answer.
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
   if redis.call('ZCARD', key) >= limit then
-    local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-    return {'throttle', name, tonumber(oldest[2]) + period - now}
+    local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+    -- Still in flight, it counts until a period after its answer: at least a period.
+    return {'throttle', name, math.min(tonumber(first[2]) - now, period)}
   end
 end
 local pause = tonumber(redis.call('GET', prefix .. ':pause') or '0')
@@ -80,31 +87,63 @@ if not known then
 end
 local state = redis.call('HMGET', bkey, 'limit', 'remaining', 'reset_at')
 local limit, remaining, reset_at = tonumber(state[1]), tonumber(state[2]), tonumber(state[3])
-if reset_at and reset_at <= now then remaining, reset_at = limit, nil end
+local flying = bkey .. ':flying'
+if reset_at and reset_at <= now then
+  -- A new window: each request still in flight keeps a place in it, where it may land.
+  redis.call('ZREMRANGEBYSCORE', flying, '-inf', now)
+  redis.call('HSET', bkey, 'ended', reset_at, 'refilled', now)
+  local earliest = redis.call('HGET', bkey, 'earliest')
+  if earliest then
+    redis.call('HSET', bkey, 'ended_earliest', earliest)
+  else
+    redis.call('HDEL', bkey, 'ended_earliest')
+  end
+  redis.call('HDEL', bkey, 'reset_at', 'earliest')
+  reset_at = nil
+  if limit then remaining = math.max(0, limit - redis.call('ZCARD', flying)) end
+end
 if remaining and remaining <= 0 then
   if reset_at then return {'bucket', route, reset_at - now} end
+  redis.call('ZREMRANGEBYSCORE', flying, '-inf', now)
+  if redis.call('ZCARD', flying) > 0 then
+    -- The window ended with these still out: their answers tell more.
+    return {'answers', route, tonumber(ARGV[9 + 3 * n])}
+  end
   remaining = limit
 end
+local flight = tonumber(ARGV[8 + 3 * n])
 for i = 0, n - 1 do
   local key = prefix .. ':window:' .. ARGV[7 + 3 * i]
-  redis.call('ZADD', key, now, member)
-  redis.call('PEXPIRE', key, ARGV[9 + 3 * i])
+  -- Counted from now until its answer says otherwise (or, if its process never
+  -- settles it, until it can no longer be in flight).
+  redis.call('ZADD', key, now + flight, member)
+  redis.call('PEXPIRE', key, flight + tonumber(ARGV[9 + 3 * i]))
 end
-if remaining then
-  redis.call('HSET', bkey, 'remaining', remaining - 1)
-  if not reset_at then redis.call('HDEL', bkey, 'reset_at') end
-end
+if remaining then redis.call('HSET', bkey, 'remaining', remaining - 1) end
+redis.call('ZADD', flying, now + flight, member)
+redis.call('PEXPIRE', flying, flight)
 if not known then redis.call('SET', probe, member, 'PX', ARGV[7 + 3 * n]) end
-return {'', '', 0}
+return {'', flying, 0, now}
 """
 )
 
 _UPDATE = (
     _NOW
     + """
--- ARGV: prefix, route, resource, now, bucket, limit, remaining, reset_after_ms, tolerance_ms
+-- ARGV: prefix, route, resource, now, bucket, limit, remaining, reset_after_ms, slack_ms,
+-- then, from the ticket: when the request was let out (ms), its in-flight set, its
+-- member, and m * (throttle name, period_ms) it was counted in
 local prefix, route, resource = ARGV[1], ARGV[2], ARGV[3]
 local now = now_ms(ARGV[4])
+local slack = tonumber(ARGV[9])
+local sent = now
+if ARGV[10] ~= '' then sent = math.min(tonumber(ARGV[10]), now) end
+if ARGV[11] ~= '' then redis.call('ZREM', ARGV[11], ARGV[12]) end
+for i = 0, tonumber(ARGV[13]) - 1 do
+  -- Answered or lost, the platform may have counted it as late as now.
+  local key = prefix .. ':window:' .. ARGV[14 + 2 * i]
+  redis.call('ZADD', key, 'XX', now + tonumber(ARGV[15 + 2 * i]), ARGV[12])
+end
 local routes = prefix .. ':routes'
 if ARGV[5] ~= '' then
   local previous = redis.call('HGET', routes, route) or route
@@ -123,26 +162,45 @@ redis.call('HSET', bkey, 'seen', 1)
 redis.call('DEL', prefix .. ':probe:' .. route .. ':' .. resource)
 if ARGV[6] ~= '' then redis.call('HSET', bkey, 'limit', ARGV[6]) end
 if ARGV[7] ~= '' and ARGV[8] ~= '' then
+  -- The platform counted the request between its sending and now, so the window it
+  -- landed in ends between these two; comparing bounds, not one estimate, tells windows
+  -- apart however slow the answer was. When they cannot tell, the count only goes down.
   local remaining, reset_after = tonumber(ARGV[7]), tonumber(ARGV[8])
-  local reset_at = now + reset_after
-  local stored = redis.call('HMGET', bkey, 'remaining', 'reset_at', 'window')
-  local stored_remaining, stored_reset = tonumber(stored[1]), tonumber(stored[2])
-  -- Responses of one window give reset times apart by their latency only; the next
-  -- window's are a whole window later. Half the longest reset seen tells them apart.
-  local window = math.max(tonumber(stored[3]) or 0, reset_after)
-  redis.call('HSET', bkey, 'window', window)
-  local same_window = stored_reset and stored_reset > now
-    and math.abs(reset_at - stored_reset) <= math.max(window / 2, tonumber(ARGV[9]))
-  -- No reset time next to a count: the bucket refilled and requests are being counted
-  -- in the new window already.
-  local counting = stored_remaining and not stored_reset
-  if stored_remaining and (same_window or counting) then
-    -- A response that left before the requests counted since: keep the lower count.
-    if stored_remaining < remaining then remaining = stored_remaining end
-    redis.call('HSET', bkey, 'remaining', remaining)
-    if counting then redis.call('HSET', bkey, 'reset_at', reset_at) end
-  elseif not stored_reset or reset_at > stored_reset then
-    redis.call('HSET', bkey, 'remaining', remaining, 'reset_at', reset_at)
+  local earliest, latest = sent + reset_after, now + reset_after
+  local stored = redis.call('HMGET', bkey, 'remaining', 'reset_at', 'earliest', 'ended',
+    'ended_earliest', 'refilled', 'span', 'limit')
+  local s_remaining, s_reset, s_earliest = tonumber(stored[1]), tonumber(stored[2]),
+    tonumber(stored[3])
+  local ended, ended_earliest, refilled = tonumber(stored[4]), tonumber(stored[5]),
+    tonumber(stored[6])
+  local span, limit = math.max(tonumber(stored[7]) or 0, reset_after), tonumber(stored[8])
+  redis.call('HSET', bkey, 'span', span)
+  -- This request left the in-flight set above; the others may still land uncounted.
+  local others = redis.call('ZCOUNT', bkey .. ':flying', now, '+inf')
+  local counted = math.max(0, remaining - others)
+  if s_remaining and s_remaining < counted then counted = s_remaining end
+  if s_reset then
+    if earliest > s_reset + slack then
+      -- A later window than the known one: its count replaces ours.
+      redis.call('HSET', bkey, 'remaining', math.max(0, remaining - others),
+        'reset_at', latest, 'earliest', earliest)
+    elseif not s_earliest or latest >= s_earliest - slack then
+      -- The known window: counts only go down within it.
+      if s_remaining and s_remaining < remaining then remaining = s_remaining end
+      redis.call('HSET', bkey, 'remaining', remaining,
+        'earliest', math.max(s_earliest or earliest, earliest))
+    end
+  elseif not ended or (refilled and sent >= refilled) or earliest > ended + slack then
+    -- Certainly from the window being counted since the refill: its end is learnt.
+    redis.call('HSET', bkey, 'remaining', counted, 'reset_at', latest, 'earliest', earliest)
+  elseif ended_earliest and latest < ended_earliest + span - slack then
+    -- Certainly from the window that ended: if it was out when counting began, the
+    -- place it kept in the new window is free again.
+    if refilled and sent < refilled and limit then
+      redis.call('HSET', bkey, 'remaining', math.min(limit, (s_remaining or 0) + 1))
+    end
+  else
+    redis.call('HSET', bkey, 'remaining', counted)
   end
 end
 redis.call('PEXPIRE', bkey, 3600000)
@@ -175,8 +233,12 @@ return 1
 _PROBE_MS = 1000
 """While a bucket's limits are unknown, one request goes first to learn them; the others
 wait for its response, or this long at most."""
-_SAME_WINDOW_MS = 100
-"""Reset times closer than this always belong to one window, however short it is."""
+_SLACK_MS = 100
+"""Slack for comparing window ends: platforms round ``reset_after``."""
+_FLIGHT_MS = 60_000
+"""The longest a request counts as in flight when its process never settles it."""
+_ANSWERS_POLL_MS = 20
+"""How often a request waiting for answers to requests in flight looks again."""
 
 
 def _ms(seconds: float) -> int:
@@ -239,7 +301,7 @@ class RedisRateLimitStore:
     ) -> object:
         """Wait until every shared limit lets a request on ``key`` go, and count it.
 
-        Returns the ticket for ``update``: ``None`` when Redis counted the request, or
+        Returns the ticket for ``update``: when and where Redis counted the request, or
         the fallback's own ticket when the fallback did.
 
         Raises:
@@ -247,8 +309,10 @@ class RedisRateLimitStore:
             RedisUnavailable: Redis failed and the fleet does not fall back.
         """
         windows: list[str | int] = []
+        periods: list[tuple[str, int]] = []
         for name, throttle in throttles:
-            windows += [name, throttle.limit, max(1, _ms(throttle.period))]
+            periods.append((name, max(1, _ms(throttle.period))))
+            windows += [name, throttle.limit, periods[-1][1]]
         while True:
             member = next(self._members)
 
@@ -256,7 +320,7 @@ class RedisRateLimitStore:
                 args = [self.prefix(scope), key.route, key.resource, member, self._now()]
                 result: list[object] = await self._acquire(
                     keys=[self._routing_key(scope)],
-                    args=[*args, len(throttles), *windows, _PROBE_MS],
+                    args=[*args, len(throttles), *windows, _PROBE_MS, _FLIGHT_MS, _ANSWERS_POLL_MS],
                 )
                 return result
 
@@ -266,10 +330,13 @@ class RedisRateLimitStore:
                 return _FellBack(await self.fallback.acquire(scope, key, throttles, wait))
             kind, name, delay_ms = _text(verdict[0]), _text(verdict[1]), verdict[2]
             if not kind:
-                return None
+                sent = verdict[3]
+                assert isinstance(sent, int)
+                return _Counted(sent, _text(verdict[1]), member, periods)
             assert isinstance(delay_ms, int)
-            if kind == "learning":
-                # Not a rate limit: another request is learning the bucket's limits.
+            if kind in ("learning", "answers"):
+                # Not a rate limit: another request is learning the bucket's limits, or
+                # the answers of requests in flight will tell when the window ends.
                 await asyncio.sleep(delay_ms / 1000)
                 continue
             if kind == "throttle":
@@ -294,6 +361,7 @@ class RedisRateLimitStore:
             await self.fallback.update(scope, key, info, ticket.ticket)
             return
         info = info or RateLimitInfo()
+        counted = ticket if isinstance(ticket, _Counted) else _Counted(None, "", "", [])
         args: list[str | int] = [
             self.prefix(scope),
             key.route,
@@ -303,8 +371,14 @@ class RedisRateLimitStore:
             _optional(info.limit),
             _optional(info.remaining),
             "" if info.reset_after is None else str(_ms(info.reset_after)),
-            _SAME_WINDOW_MS,
+            _SLACK_MS,
+            _optional(counted.sent),
+            counted.flying,
+            counted.member,
+            len(counted.periods),
         ]
+        for name, period_ms in counted.periods:
+            args += [name, period_ms]
 
         async def learn(client: Redis) -> None:
             await self._update(keys=[self._routing_key(scope)], args=args)
@@ -341,6 +415,21 @@ class RedisRateLimitStore:
 
     def __repr__(self) -> str:
         return f"<RedisRateLimitStore {self.fleet.key('ratelimit')}:…>"
+
+
+class _Counted:
+    """The ticket of a request Redis counted: when (Redis milliseconds), the in-flight
+    set it is in until settled, and the throttles (name, period in ms) that count it."""
+
+    __slots__ = ("flying", "member", "periods", "sent")
+
+    def __init__(
+        self, sent: int | None, flying: str, member: str, periods: list[tuple[str, int]]
+    ) -> None:
+        self.sent = sent
+        self.flying = flying
+        self.member = member
+        self.periods = periods
 
 
 class _FellBack:
