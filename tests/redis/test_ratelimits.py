@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from invitekit import InviteClient, RateLimited
+from invitekit import InviteClient, PublicInvite, RateLimited
 from invitekit.http import (
     HTTPTransport,
     MemoryRateLimitStore,
@@ -22,6 +22,7 @@ from invitekit.http import (
     RouteKey,
     Throttle,
 )
+from invitekit.emulation import Fault
 from invitekit.redis import RedisFleet, RedisRateLimitStore
 from invitekit_discord import DiscordAdapter
 from tests.http._support import ManualTime, Reply, ScriptedServer, serve
@@ -429,3 +430,47 @@ async def test_a_probe_that_got_no_answer_lets_the_fleet_go_at_once(
     ticket = await one.acquire("scope", key, [], no_wait)  # the probe
     await one.update("scope", key, None, ticket)  # lost: no answer came
     await asyncio.wait_for(two.acquire("scope", key, [], no_wait), 0.2)
+
+
+async def test_answers_held_up_after_the_platform_counted_them_earn_no_429(
+    redis_server: RedisServer, namespace: str
+) -> None:
+    # The bucket alone guards here (no client-side global cap): Discord's invite bucket
+    # takes 50 a second. Two processes fill it; three answers are held back 0.6 s after
+    # the platform counted them, as a busy process reads them late. Lookups made just
+    # after those answers arrive must wait for the window, not believe "40 left".
+    emulator, codes = seeded(60)
+    for _ in range(8):
+        emulator.faults.add(Fault.stall(0.0))  # a no-op: the slow answers come later
+    emulator.faults.add(Fault.slow_body(0.6), times=3)
+    async with (
+        RedisFleet.from_url(redis_server.url, namespace=namespace) as one,
+        RedisFleet.from_url(redis_server.url, namespace=namespace) as two,
+        emulator.serve() as api_base,
+    ):
+        clients = [
+            InviteClient(
+                DiscordAdapter(
+                    TOKEN, api_base=api_base, global_limit=None, rate_limit_store=fleet.rate_limits
+                ),
+                cache=None,
+            )
+            for fleet in (one, two)
+        ]
+
+        async def look_up(batch: list[str]) -> list[PublicInvite]:
+            return await asyncio.gather(
+                *(
+                    clients[n % 2].fetch_invite(code, platform="discord")
+                    for n, code in enumerate(batch)
+                )
+            )
+
+        first = await look_up(codes[:50])
+        await asyncio.sleep(0.1)  # the held answers are in; the window has ~0.2 s to go
+        second = await look_up(codes[50:])
+        for client in clients:
+            await client.close()
+    assert [invite.code for invite in first + second] == codes
+    assert {request.status for request in emulator.requests} == {200}
+    assert sorted(invite_lookups(emulator)) == codes

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pytest
 
 from invitekit import InviteError, RateLimited
+from invitekit.emulation import Fault
 from invitekit.http import Throttle
 from invitekit_discord import DiscordAdapter
 from invitekit_discord.emulator import DiscordEmulator, EmulatedChannel, Limit
@@ -196,3 +197,27 @@ async def test_stoat_without_headers_every_caller_still_gets_an_answer(clock: Ma
             invites = await asyncio.gather(*(stoat.fetch_invite(c) for c in site.codes[:30]))
     assert len(invites) == 30
     assert site.emulator.rate_limited > 0
+
+
+async def test_answers_read_late_earn_no_429() -> None:
+    # Real time: Discord's invite bucket takes 50 a second (the emulator's default), and
+    # the bucket alone guards. Three answers reach the client 0.6 s after the platform
+    # counted them, as in a busy process; lookups made just after must still wait for
+    # the window rather than believe the "40 left" those answers carried.
+    emulator = DiscordEmulator()
+    guild = emulator.add_guild("Busy")
+    channel = emulator.add_channel(guild, "general")
+    emulator.add_bot(TOKEN)
+    codes = [emulator.add_invite(channel, code=f"late{n:03d}").code for n in range(60)]
+    for _ in range(8):
+        emulator.faults.add(Fault.stall(0.0))  # a no-op: the late answers come after
+    emulator.faults.add(Fault.slow_body(0.6), times=3)
+    async with (
+        emulator.serve() as api_base,
+        DiscordAdapter(TOKEN, api_base=api_base, global_limit=None) as discord,
+    ):
+        first = await asyncio.gather(*(discord.fetch_invite(code) for code in codes[:50]))
+        await asyncio.sleep(0.1)  # the late answers are in; the window has ~0.3 s to go
+        second = await asyncio.gather(*(discord.fetch_invite(code) for code in codes[50:]))
+    assert [invite.code for invite in first + second] == codes
+    assert Counter(emulator.statuses()) == Counter({200: 60})
