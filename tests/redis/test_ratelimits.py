@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from invitekit import InviteClient, PublicInvite, RateLimited
+from invitekit.emulation import Fault
 from invitekit.http import (
     HTTPTransport,
     MemoryRateLimitStore,
@@ -22,7 +23,6 @@ from invitekit.http import (
     RouteKey,
     Throttle,
 )
-from invitekit.emulation import Fault
 from invitekit.redis import RedisFleet, RedisRateLimitStore
 from invitekit_discord import DiscordAdapter
 from tests.http._support import ManualTime, Reply, ScriptedServer, serve
