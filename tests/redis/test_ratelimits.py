@@ -8,7 +8,7 @@ test sleeps; the multi-process test of the lookup cap is in ``test_processes.py`
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 import pytest
 
@@ -203,103 +203,120 @@ class Waits:
         await self.time.sleep(seconds)
 
 
-def counts(remaining: int, reset_after: float, limit: int = 5) -> RateLimitInfo:
-    return RateLimitInfo(bucket="b", limit=limit, remaining=remaining, reset_after=reset_after)
+class Process:
+    """One process's requests on the bucket of ``GET /a``, straight through its store."""
+
+    scope, key = "test|x", RouteKey("GET /a")
+
+    def __init__(self, store: RedisRateLimitStore, wait: Waits) -> None:
+        self.store = store
+        self.wait = wait
+
+    async def take(self, throttles: Sequence[tuple[str, Throttle]] = ()) -> object:
+        """Let a request out (waiting as the store says); its ticket."""
+        return await self.store.acquire(self.scope, self.key, list(throttles), self.wait)
+
+    async def answer(self, ticket: object, remaining: int, reset_after: float, limit: int) -> None:
+        """Settle a request with the bucket's headers."""
+        info = RateLimitInfo(bucket="b", limit=limit, remaining=remaining, reset_after=reset_after)
+        await self.store.update(self.scope, self.key, info, ticket)
+
+
+@pytest.fixture
+def processes(stores: list[RedisRateLimitStore], manual_time: ManualTime) -> list[Process]:
+    """Two processes on one Redis, sharing the clock and one record of waits."""
+    wait = Waits(manual_time)
+    return [Process(store, wait) for store in stores]
 
 
 async def test_a_slow_answer_still_counts_in_the_window_it_landed_in(
-    stores: list[RedisRateLimitStore], manual_time: ManualTime
+    processes: list[Process], manual_time: ManualTime
 ) -> None:
-    one, two = stores
-    scope, key, wait = "test|x", RouteKey("GET /a"), Waits(manual_time)
-    await one.update(scope, key, counts(4, 1.0), await one.acquire(scope, key, [], wait))
+    one, two = processes
+    await one.answer(await one.take(), 4, 1.0, limit=5)  # the window ends at 1.0 s
     await manual_time.sleep(0.3)
-    tickets = [await two.acquire(scope, key, [], wait) for _ in range(4)]  # none left
+    tickets = [await two.take() for _ in range(4)]  # none left
     for remaining, ticket in zip((2, 1, 0), tickets[1:], strict=True):
-        await two.update(scope, key, counts(remaining, 0.7), ticket)
+        await two.answer(ticket, remaining, 0.7, limit=5)
     await manual_time.sleep(0.6)
     # The first of them is answered 600 ms late. Taken as sent now, its window would
     # end 0.6 s after the known one: a later window with 3 left, and three 429s.
-    await two.update(scope, key, counts(3, 0.7), tickets[0])
-    await one.acquire(scope, key, [], wait)
-    assert wait.seconds == [0.1]
+    await two.answer(tickets[0], 3, 0.7, limit=5)
+    await one.take()
+    assert one.wait.seconds == [0.1]
 
 
 async def test_requests_in_flight_when_a_shared_window_ends_count_against_the_next(
-    stores: list[RedisRateLimitStore], manual_time: ManualTime
+    processes: list[Process], manual_time: ManualTime
 ) -> None:
-    one, two = stores
-    scope, key, wait = "test|x", RouteKey("GET /a"), Waits(manual_time)
-    await one.update(scope, key, counts(2, 1.0, limit=3), await one.acquire(scope, key, [], wait))
-    old = [await one.acquire(scope, key, [], wait), await two.acquire(scope, key, [], wait)]
+    one, two = processes
+    await one.answer(await one.take(), 2, 1.0, limit=3)
+    old = [await one.take(), await two.take()]
     await manual_time.sleep(1.0)  # the window ends with both still out
-    await two.acquire(scope, key, [], wait)  # 3 - 2 in flight = 1 left
-    blocked = asyncio.ensure_future(one.acquire(scope, key, [], wait))
+    await two.take()  # 3 - 2 in flight = 1 left
+    blocked = asyncio.ensure_future(one.take())
     await asyncio.sleep(0.1)
     assert not blocked.done()
     # One is answered from the window that ended: the place it kept is free again.
-    await one.update(scope, key, counts(0, 0.0, limit=3), old[0])
+    await one.answer(old[0], 0, 0.0, limit=3)
     await asyncio.wait_for(blocked, 2.0)
-    assert wait.seconds == []
+    assert one.wait.seconds == []
 
 
 async def test_a_straggler_from_an_ended_window_does_not_set_the_new_ones_end(
-    stores: list[RedisRateLimitStore], manual_time: ManualTime
+    processes: list[Process],
 ) -> None:
-    one, two = stores
-    scope, key, wait = "test|x", RouteKey("GET /a"), Waits(manual_time)
-    await one.update(scope, key, counts(1, 1.0, limit=2), await one.acquire(scope, key, [], wait))
-    straggler = await two.acquire(scope, key, [], wait)  # none left until 1.0 s
-    fresh = await one.acquire(scope, key, [], wait)  # waits for the window, then goes
+    one, two = processes
+    await one.answer(await one.take(), 1, 1.0, limit=2)
+    straggler = await two.take()  # none left until 1.0 s
+    fresh = await one.take()  # waits for the window, then goes
     # Answered only now, from the window that ended at 1.0 s. Its "0 left, 0 s to go"
     # once ended the new window at once, and two more went out into it.
-    await two.update(scope, key, counts(0, 0.0, limit=2), straggler)
-    await two.acquire(scope, key, [], wait)  # the place the straggler kept
-    await one.update(scope, key, counts(1, 1.0, limit=2), fresh)  # it ends at 2.0 s
-    await two.acquire(scope, key, [], wait)
-    assert wait.seconds == [1.0, 1.0]
+    await two.answer(straggler, 0, 0.0, limit=2)
+    await two.take()  # the place the straggler kept
+    await one.answer(fresh, 1, 1.0, limit=2)  # the new window ends at 2.0 s
+    await two.take()
+    assert one.wait.seconds == [1.0, 1.0]
 
 
 async def test_an_answer_that_may_be_from_either_window_only_lowers_the_count(
-    stores: list[RedisRateLimitStore], manual_time: ManualTime
+    processes: list[Process], manual_time: ManualTime
 ) -> None:
-    one, two = stores
-    scope, key, wait = "test|x", RouteKey("GET /a"), Waits(manual_time)
-    await one.update(scope, key, counts(1, 1.0, limit=2), await one.acquire(scope, key, [], wait))
-    late = await two.acquire(scope, key, [], wait)  # the last place until 1.0 s
+    one, two = processes
+    await one.answer(await one.take(), 1, 1.0, limit=2)
+    late = await two.take()  # the last place until 1.0 s
     await manual_time.sleep(1.0)
-    fresh = await one.acquire(scope, key, [], wait)  # 2 - 1 in flight: the one place left
+    fresh = await one.take()  # 2 - 1 in flight: the one place left
     # Sent before the window ended and answered after: it may have landed in either.
     # Here it landed in the new one, so the place it kept there is taken.
-    await two.update(scope, key, counts(1, 1.0, limit=2), late)
-    third = asyncio.ensure_future(two.acquire(scope, key, [], wait))
+    await two.answer(late, 1, 1.0, limit=2)
+    third = asyncio.ensure_future(two.take())
     await asyncio.sleep(0.1)
     assert not third.done()
-    await one.update(scope, key, counts(0, 1.0, limit=2), fresh)  # the window ends at 2.0 s
+    await one.answer(fresh, 0, 1.0, limit=2)  # the new window ends at 2.0 s
     await asyncio.wait_for(third, 2.0)
-    assert wait.seconds == [1.0]
+    assert one.wait.seconds == [1.0]
 
 
 async def test_a_shared_throttle_counts_a_request_until_a_period_after_its_answer(
-    stores: list[RedisRateLimitStore], manual_time: ManualTime
+    processes: list[Process], manual_time: ManualTime
 ) -> None:
-    one, two = stores
-    scope, key, wait = "test|x", RouteKey("GET /a"), Waits(manual_time)
+    one, two = processes
     throttles = [("global", Throttle(1, 1.0))]
 
     async def next_one() -> float:
-        await two.acquire(scope, key, throttles, wait)
+        await two.take(throttles)
         return manual_time.now
 
-    slow = await one.acquire(scope, key, throttles, wait)
+    slow = await one.take(throttles)
     went = asyncio.ensure_future(next_one())
     await manual_time.sleep(3.0)  # still out: each look finds it counted a period more
     answered = manual_time.now
-    await one.update(scope, key, RateLimitInfo(), slow)
+    await one.store.update(one.scope, one.key, None, slow)  # lost, or answered without headers
     # The platform may have counted the slow one as late as its answer: the next one
     # goes a period after that, not a period after it was sent.
     assert await asyncio.wait_for(went, 5.0) >= answered + 1.0
-    assert all(seconds <= 1.0 for seconds in wait.seconds)
+    assert all(seconds <= 1.0 for seconds in one.wait.seconds)
 
 
 async def test_a_shared_throttle_raises_before_io_when_waiting_is_disabled(
