@@ -201,6 +201,35 @@ async def test_a_holder_whose_lease_ran_out_says_so_and_still_answers(
     assert any("ran out while its lookup was still running" in m for m in caplog.messages)
 
 
+async def test_a_lease_outlives_a_busy_connection_pool(
+    redis_server: RedisServer, namespace: str, fleet: RedisFleet
+) -> None:
+    world, gate = FakeWorld(), asyncio.Event()
+    code = one_code(world)
+    adapter = GatedAdapter(world, gate=gate)
+    async with RedisFleet.from_url(
+        redis_server.url, namespace=namespace, max_connections=4, timeout=5.0
+    ) as small:
+        coalescing = small.coalescing(lease=0.3)
+        async with InviteClient(adapter, cache=None, coalescing=coalescing) as client:
+            held = asyncio.ensure_future(client.fetch_invite(code, platform="fake"))
+            await until(lambda: adapter.entered == 1)
+            # Every connection the pool has left is taken by a slow command for 1 s,
+            # three leases long: a renewal queueing for the pool would come too late.
+            busy = [
+                asyncio.ensure_future(small.client.blpop([small.key("never")], timeout=1))
+                for _ in range(4)
+            ]
+            await asyncio.sleep(0.9)
+            lease_key = coalescing.lease_key(client_key(code))
+            assert await fleet.client.pttl(lease_key) > 0  # read on a connection of its own
+            gate.set()
+            assert (await held).code == code
+            await asyncio.gather(*busy)
+    assert coalescing.stats.lost == 0
+    assert fetches(adapter) == 1
+
+
 async def test_a_holder_that_gives_up_hands_over_at_once(fleets: list[RedisFleet]) -> None:
     world, gate = FakeWorld(), asyncio.Event()
     code = one_code(world)

@@ -5,7 +5,8 @@ that task first takes the key's lease, ``NAMESPACE:lease:PLATFORM:CODE:VIEW``, w
 ``SET NX PX``:
 
 - the holder performs the lookup (which re-checks the shared cache first), renews the
-  lease every third of its length while it works, and finishes with one script that
+  lease every third of its length while it works (``LeaseKeeper``: all of a process's
+  leases in one call, on a connection of their own), and finishes with one script that
   drops the lease and publishes the outcome — invite or error — on
   ``NAMESPACE:outcomes``;
 - everyone else waits for that message, watching the lease meanwhile. A holder that
@@ -39,17 +40,11 @@ from invitekit.models import PublicInvite
 from invitekit.redis._cache import lookup_view
 from invitekit.redis._codec import UndecodableOutcome, decode_outcome, encode_outcome
 from invitekit.redis._fleet import FAILURES, RedisFleet
+from invitekit.redis._leases import LeaseKeeper
 
 __all__ = ["CoalescingStats", "RedisCoalescing"]
 
 logger = logging.getLogger("invitekit.redis")
-
-_RENEW = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return 0
-"""
 
 _FINISH = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
@@ -116,7 +111,7 @@ class RedisCoalescing:
         self._channel = fleet.key("outcomes")
         self._local: Coalescer[PublicInvite] = Coalescer()
         self._waiters: dict[str, set[asyncio.Future[msgspec.Raw | None]]] = {}
-        self._renew = fleet.client.register_script(_RENEW)
+        self._keeper = LeaseKeeper(fleet, lease, self._lost)
         self._finish = fleet.client.register_script(_FINISH)
         self._owner = f"{os.getpid()}-{uuid.uuid4().hex}"
         self._pubsub: PubSub | None = None
@@ -159,6 +154,7 @@ class RedisCoalescing:
             return
         self._closed = True
         await self._local.cancel_all()
+        await self._keeper.close()
         await self._unsubscribe()
 
     # -- across processes ---------------------------------------------------------------
@@ -211,10 +207,7 @@ class RedisCoalescing:
         self, lease_key: str, token: str, load: Callable[[], Awaitable[PublicInvite]]
     ) -> PublicInvite:
         self.stats.led += 1
-        # Stopped by an event, not by cancellation: a cancellation that lands inside a
-        # Redis call's own timeout can be swallowed, and the renewal would never end.
-        done = asyncio.Event()
-        renewing = asyncio.ensure_future(self._keep(lease_key, token, done))
+        self._keeper.hold(lease_key, token)
         outcome: bytes | None = None
         try:
             invite = await load()
@@ -224,8 +217,7 @@ class RedisCoalescing:
             outcome = encode_outcome(error)
             raise
         finally:
-            done.set()
-            await renewing
+            self._keeper.release(lease_key)
             notice = _ENCODER.encode(
                 _Notice(lease_key, _NONE if outcome is None else msgspec.Raw(outcome))
             )
@@ -236,27 +228,16 @@ class RedisCoalescing:
             # Waiters in this process got the outcome from the shared task already.
             await self.fleet.call("lease release", finish, _nothing)
 
-    async def _keep(self, lease_key: str, token: str, done: asyncio.Event) -> None:
-        async def renew(client: Redis) -> bool:
-            return bool(await self._renew(keys=[lease_key], args=[token, self._lease_ms]))
-
-        while True:
-            try:
-                await asyncio.wait_for(done.wait(), self.lease / 3)
-            except asyncio.TimeoutError:
-                if not await self.fleet.call("lease renewal", renew, _true):
-                    # Renewed too late (this process stalled longer than the lease):
-                    # another process may be doing the same lookup now.
-                    self.stats.lost += 1
-                    logger.warning(
-                        "the lease %s ran out while its lookup was still running; "
-                        "raise the lease if this process can stall for %gs",
-                        lease_key,
-                        self.lease,
-                    )
-                    return
-            else:
-                return
+    def _lost(self, lease_key: str) -> None:
+        # Renewed too late (this process stalled longer than the lease): another
+        # process may be doing the same lookup now.
+        self.stats.lost += 1
+        logger.warning(
+            "the lease %s ran out while its lookup was still running; "
+            "raise the lease if this process can stall for %gs",
+            lease_key,
+            self.lease,
+        )
 
     async def _wait(self, lease_key: str, waiter: asyncio.Future[msgspec.Raw | None]) -> object:
         """Wait for the holder's outcome while its lease lives."""
@@ -351,10 +332,6 @@ async def _local() -> object:
 
 async def _local_ttl() -> object:
     return _LOCAL
-
-
-async def _true() -> bool:
-    return True
 
 
 async def _nothing() -> None:
