@@ -179,3 +179,16 @@ def test_a_fleet_refuses_bad_settings(redis_server: RedisServer) -> None:
         RedisFleet.from_url(redis_server.url, on_unavailable="ignore")  # type: ignore[arg-type]
     with pytest.raises(InvalidArgument):
         RedisFleet.from_url("http://not-redis")
+
+
+async def test_a_fleet_refuses_a_client_that_decodes_responses(redis_server: RedisServer) -> None:
+    from redis.asyncio import Redis
+
+    from invitekit import InvalidArgument
+
+    client = Redis.from_url(redis_server.url, decode_responses=True)
+    try:
+        with pytest.raises(InvalidArgument, match="decode_responses=False"):
+            RedisFleet(client)
+    finally:
+        await client.aclose()

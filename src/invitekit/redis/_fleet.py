@@ -66,8 +66,8 @@ class RedisFleet:
 
     Raises:
         InvalidArgument: A namespace with characters other than letters, digits and
-            ``_.-`` (or longer than 64), an unknown ``on_unavailable``, or a negative
-            ``retry_interval``.
+            ``_.-`` (or longer than 64), an unknown ``on_unavailable``, a negative
+            ``retry_interval``, or a client with ``decode_responses=True``.
     """
 
     def __init__(
@@ -88,6 +88,10 @@ class RedisFleet:
             )
         if retry_interval < 0:
             raise InvalidArgument(f"retry_interval cannot be negative: {retry_interval!r}")
+        if client.connection_pool.connection_kwargs.get("decode_responses"):
+            # Cached invites and outcomes are msgspec bytes; decoded to text they would
+            # not round-trip.
+            raise InvalidArgument("a fleet's Redis client needs decode_responses=False")
         self.client = client
         self.namespace = namespace
         self.on_unavailable: OnUnavailable = on_unavailable

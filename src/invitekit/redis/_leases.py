@@ -89,14 +89,14 @@ class LeaseKeeper:
             if not held:
                 return
 
-            async def renew(client: Redis, held: dict[str, str] = held) -> list[bytes]:
-                lost: list[bytes] = await renew_all(
+            async def renew(client: Redis, held: dict[str, str] = held) -> list[bytes | str]:
+                lost: list[bytes | str] = await renew_all(
                     keys=list(held), args=[self._lease_ms, *held.values()]
                 )
                 return lost
 
             for raw in await self.fleet.call("lease renewal", renew, _none_lost):
-                key = raw.decode()
+                key = raw.decode() if isinstance(raw, bytes) else raw
                 # A lease released meanwhile is not lost: its holder let it go.
                 if self._held.get(key) == held.get(key):
                     del self._held[key]
@@ -121,5 +121,5 @@ async def _nothing() -> None:
     return None
 
 
-async def _none_lost() -> list[bytes]:
+async def _none_lost() -> list[bytes | str]:
     return []
