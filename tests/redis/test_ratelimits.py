@@ -298,6 +298,36 @@ async def test_an_answer_that_may_be_from_either_window_only_lowers_the_count(
     assert one.wait.seconds == [1.0]
 
 
+async def test_a_request_of_a_dead_process_holds_its_place_for_max_flight_only(
+    redis_server: RedisServer, namespace: str, manual_time: ManualTime
+) -> None:
+    async with (
+        RedisFleet.from_url(redis_server.url, namespace=namespace) as dead_fleet,
+        RedisFleet.from_url(redis_server.url, namespace=namespace) as live_fleet,
+    ):
+        wait = Waits(manual_time)
+        dead, live = (
+            Process(RedisRateLimitStore(fleet, clock=manual_time, max_flight=5.0), wait)
+            for fleet in (dead_fleet, live_fleet)
+        )
+        await live.answer(await live.take(), 0, 1.0, limit=1)  # one a second
+        await manual_time.sleep(1.0)
+        await dead.take()  # its process dies: never answered, never settled
+        await manual_time.sleep(1.0)
+        blocked = asyncio.ensure_future(live.take())  # its place is kept: it may land
+        await asyncio.sleep(0.1)
+        assert not blocked.done()
+        await manual_time.sleep(4.0)  # 5 s after it went out, it cannot be in flight
+        await asyncio.wait_for(blocked, 2.0)
+
+
+def test_max_flight_must_be_positive(fleet: RedisFleet) -> None:
+    from invitekit import InvalidArgument
+
+    with pytest.raises(InvalidArgument):
+        RedisRateLimitStore(fleet, max_flight=0.0)
+
+
 async def test_a_shared_throttle_counts_a_request_until_a_period_after_its_answer(
     processes: list[Process], manual_time: ManualTime
 ) -> None:

@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 
 from redis.asyncio import Redis
 
+from invitekit.errors import InvalidArgument
 from invitekit.http import (
     MemoryRateLimitStore,
     RateLimitInfo,
@@ -235,8 +236,6 @@ _PROBE_MS = 1000
 wait for its response, or this long at most."""
 _SLACK_MS = 100
 """Slack for comparing window ends: platforms round ``reset_after``."""
-_FLIGHT_MS = 60_000
-"""The longest a request counts as in flight when its process never settles it."""
 _ANSWERS_POLL_MS = 20
 """How often a request waiting for answers to requests in flight looks again."""
 
@@ -260,6 +259,13 @@ class RedisRateLimitStore:
             ``MemoryRateLimitStore`` by default. During an outage each process obeys
             the limits on its own, so a fleet of N processes may send up to N times as
             much until Redis is back.
+        max_flight: Seconds a request counts as in flight at most, when its process
+            dies before settling it. Keep it above the transports' ``timeout`` (an
+            attempt never takes longer); until it passes, a dead process's requests
+            keep their places in a bucket's next window.
+
+    Raises:
+        InvalidArgument: ``max_flight`` is not positive.
     """
 
     def __init__(
@@ -268,8 +274,12 @@ class RedisRateLimitStore:
         *,
         clock: Callable[[], float] | None = None,
         fallback: RateLimitStore | None = None,
+        max_flight: float = 30.0,
     ) -> None:
+        if not max_flight > 0:
+            raise InvalidArgument(f"max_flight must be positive: {max_flight!r}")
         self.fleet = fleet
+        self.max_flight = max_flight
         self.fallback: RateLimitStore = (
             MemoryRateLimitStore(clock or time.monotonic) if fallback is None else fallback
         )
@@ -308,6 +318,7 @@ class RedisRateLimitStore:
             RateLimited: Through ``wait``, when a needed wait is not allowed.
             RedisUnavailable: Redis failed and the fleet does not fall back.
         """
+        limits = [_PROBE_MS, max(1, _ms(self.max_flight)), _ANSWERS_POLL_MS]
         windows: list[str | int] = []
         periods: list[tuple[str, int]] = []
         for name, throttle in throttles:
@@ -320,7 +331,7 @@ class RedisRateLimitStore:
                 args = [self.prefix(scope), key.route, key.resource, member, self._now()]
                 result: list[object] = await self._acquire(
                     keys=[self._routing_key(scope)],
-                    args=[*args, len(throttles), *windows, _PROBE_MS, _FLIGHT_MS, _ANSWERS_POLL_MS],
+                    args=[*args, len(throttles), *windows, *limits],
                 )
                 return result
 
