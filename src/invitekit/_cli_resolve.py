@@ -44,24 +44,36 @@ def parse_api_bases(pairs: Sequence[str]) -> dict[str, str]:
     return bases
 
 
-def _platform_options(platform: str, api_bases: Mapping[str, str]) -> dict[str, Any]:
+def _platform_options(
+    platform: str, api_bases: Mapping[str, str], allow_insecure: bool
+) -> dict[str, Any]:
     options: dict[str, Any] = {}
     token = os.environ.get(f"{platform.upper()}_TOKEN")
     if token:
         options["token"] = token
     if platform in api_bases:
         options["api_base"] = api_bases[platform]
+        if allow_insecure:
+            options["allow_insecure"] = True
     return options
 
 
-def build_client(api_bases: Mapping[str, str], errors: TextIO) -> InviteClient | None:
-    """Build a client for every installed platform; report (and skip) any that fail."""
+def build_client(
+    api_bases: Mapping[str, str], errors: TextIO, *, allow_insecure: bool = False
+) -> InviteClient | None:
+    """Build a client for every installed platform; report (and skip) any that fail.
+
+    ``allow_insecure`` lets the platforms given an API base talk plain http to it.
+    """
     adapters = []
     for platform in available_platforms():
+        options = _platform_options(platform, api_bases, allow_insecure)
         try:
-            adapters.append(get_adapter(platform, **_platform_options(platform, api_bases)))
+            adapters.append(get_adapter(platform, **options))
         except InviteError as error:
-            errors.write(f"invitekit: skipping {platform}: {error}\n")
+            # The adapter's advice names its argument; here it is a flag.
+            advice = str(error).replace("pass allow_insecure=True", "pass --allow-insecure")
+            errors.write(f"invitekit: skipping {platform}: {advice}\n")
     unknown = sorted(set(api_bases) - {adapter.platform for adapter in adapters})
     if unknown:
         errors.write(f"invitekit: --api-base for unknown platform(s): {', '.join(unknown)}\n")
@@ -198,6 +210,7 @@ def run_resolve(
     file: str | None,
     as_json: bool,
     api_bases: Sequence[str],
+    allow_insecure: bool = False,
     stdin: TextIO | None = None,
     out: TextIO | None = None,
     errors: TextIO | None = None,
@@ -210,13 +223,23 @@ def run_resolve(
     except (ValueError, OSError) as problem:
         errors.write(f"invitekit: {problem}\n")
         return EXIT_USAGE
-    return asyncio.run(_resolve(lines, bases, as_json=as_json, out=out, errors=errors))
+    return asyncio.run(
+        _resolve(
+            lines, bases, as_json=as_json, allow_insecure=allow_insecure, out=out, errors=errors
+        )
+    )
 
 
 async def _resolve(
-    lines: Sequence[str], bases: Mapping[str, str], *, as_json: bool, out: TextIO, errors: TextIO
+    lines: Sequence[str],
+    bases: Mapping[str, str],
+    *,
+    as_json: bool,
+    allow_insecure: bool,
+    out: TextIO,
+    errors: TextIO,
 ) -> int:
-    client = build_client(bases, errors)
+    client = build_client(bases, errors, allow_insecure=allow_insecure)
     if client is None:
         return EXIT_USAGE
     async with client:

@@ -66,6 +66,11 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="PLATFORM=URL",
         help="talk to another API base (an emulator, a self-hosted instance); repeatable",
     )
+    resolve.add_argument(
+        "--allow-insecure",
+        action="store_true",
+        help="let an --api-base on another host be plain http (a network you trust)",
+    )
 
     commands.add_parser("platforms", help="list the registered platforms and what they can do")
     return parser
@@ -116,7 +121,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "resolve":
         from invitekit._cli_resolve import run_resolve
 
-        return run_resolve(args.text, file=args.file, as_json=args.json, api_bases=args.api_base)
+        return run_resolve(
+            args.text,
+            file=args.file,
+            as_json=args.json,
+            api_bases=args.api_base,
+            allow_insecure=args.allow_insecure,
+        )
     return _demo(args.name, list_only=args.list, out=sys.stdout)
 
 

@@ -14,6 +14,7 @@ from invitekit._cli_resolve import (
     EXIT_NO_LINKS,
     EXIT_SOME_FAILED,
     EXIT_USAGE,
+    build_client,
     describe,
     parse_api_bases,
     print_table,
@@ -22,6 +23,7 @@ from invitekit._cli_resolve import (
 from invitekit.cli import main
 from invitekit.client import Resolution
 from invitekit_fake import FakeAdapter, FakeWorld
+from invitekit_stoat import StoatAdapter
 
 
 def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -172,3 +174,27 @@ def test_progress_goes_to_a_terminal_only_for_long_inputs() -> None:
         errors=piped,
     )
     assert "resolved" not in piped.getvalue()
+
+
+async def test_plain_http_to_another_host_needs_allow_insecure() -> None:
+    bases = {"stoat": "http://10.1.2.3/api"}
+    errors = io.StringIO()
+    refused = build_client(bases, errors)
+    assert refused is None  # stoat was skipped, so its --api-base names no platform
+    assert "skipping stoat" in errors.getvalue()
+    assert "pass --allow-insecure" in errors.getvalue()
+    allowed = build_client(bases, io.StringIO(), allow_insecure=True)
+    assert allowed is not None
+    async with allowed:
+        stoat = allowed.adapter("stoat")
+        assert isinstance(stoat, StoatAdapter)
+        assert stoat.api_base == "http://10.1.2.3/api"
+        assert "discord" in allowed.platforms
+
+
+def test_allow_insecure_reaches_the_resolve_command() -> None:
+    result = run(
+        "--api-base", "stoat=http://10.1.2.3/api", "fake.invitekit.test/abc", "--allow-insecure"
+    )
+    assert result.returncode == EXIT_SOME_FAILED  # ran: the fake link is dead
+    assert "skipping stoat" not in result.stderr
