@@ -164,17 +164,17 @@ class _Bucket:
                 self.remaining = _lower(self.remaining, remaining)
                 self.earliest_end = max(self.earliest_end or earliest, earliest)
             return
-        if self._after_refill(sent, earliest):
+        if self._from_counted_window(sent, earliest):
             self.remaining = _lower(self.remaining, max(0, remaining - others))
             self.reset_at, self.earliest_end = latest, earliest
-        elif self._before_refill(latest):
+        elif self._from_ended_window(latest):
             if self.refilled is not None and sent < self.refilled and self.limit is not None:
                 # It was out when counting began, and kept a place it did not take.
                 self.remaining = min(self.limit, (self.remaining or 0) + 1)
         else:
             self.remaining = _lower(self.remaining, max(0, remaining - others))
 
-    def _after_refill(self, sent: float, earliest: float) -> bool:
+    def _from_counted_window(self, sent: float, earliest: float) -> bool:
         """Whether an answer is certainly from the window being counted (or a later one)."""
         return (
             self.ended is None
@@ -182,7 +182,7 @@ class _Bucket:
             or earliest > self.ended + _SAME_WINDOW
         )
 
-    def _before_refill(self, latest: float) -> bool:
+    def _from_ended_window(self, latest: float) -> bool:
         """Whether an answer is certainly from the window that ended: its window ended
         before any later window could."""
         return (

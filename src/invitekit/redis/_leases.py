@@ -51,11 +51,6 @@ class LeaseKeeper:
         self._task: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
 
-    @property
-    def held(self) -> int:
-        """How many leases are being kept now."""
-        return len(self._held)
-
     def hold(self, key: str, token: str) -> None:
         """Keep the lease ``key`` (owned with ``token``) alive until ``release``."""
         self._held[key] = token

@@ -86,16 +86,15 @@ if not known then
   local probing = redis.call('PTTL', probe)
   if probing > 0 then return {'learning', route, math.min(probing, 50)} end
 end
-local state = redis.call('HMGET', bkey, 'limit', 'remaining', 'reset_at')
+local state = redis.call('HMGET', bkey, 'limit', 'remaining', 'reset_at', 'earliest')
 local limit, remaining, reset_at = tonumber(state[1]), tonumber(state[2]), tonumber(state[3])
 local flying = bkey .. ':flying'
 if reset_at and reset_at <= now then
   -- A new window: each request still in flight keeps a place in it, where it may land.
   redis.call('ZREMRANGEBYSCORE', flying, '-inf', now)
   redis.call('HSET', bkey, 'ended', reset_at, 'refilled', now)
-  local earliest = redis.call('HGET', bkey, 'earliest')
-  if earliest then
-    redis.call('HSET', bkey, 'ended_earliest', earliest)
+  if state[4] then
+    redis.call('HSET', bkey, 'ended_earliest', state[4])
   else
     redis.call('HDEL', bkey, 'ended_earliest')
   end
@@ -280,6 +279,8 @@ class RedisRateLimitStore:
             raise InvalidArgument(f"max_flight must be positive: {max_flight!r}")
         self.fleet = fleet
         self.max_flight = max_flight
+        # The script's trailing arguments, the same for every request.
+        self._limits = [_PROBE_MS, max(1, _ms(max_flight)), _ANSWERS_POLL_MS]
         self.fallback: RateLimitStore = (
             MemoryRateLimitStore(clock or time.monotonic) if fallback is None else fallback
         )
@@ -318,7 +319,6 @@ class RedisRateLimitStore:
             RateLimited: Through ``wait``, when a needed wait is not allowed.
             RedisUnavailable: Redis failed and the fleet does not fall back.
         """
-        limits = [_PROBE_MS, max(1, _ms(self.max_flight)), _ANSWERS_POLL_MS]
         windows: list[str | int] = []
         periods: list[tuple[str, int]] = []
         for name, throttle in throttles:
@@ -331,7 +331,7 @@ class RedisRateLimitStore:
                 args = [self.prefix(scope), key.route, key.resource, member, self._now()]
                 result: list[object] = await self._acquire(
                     keys=[self._routing_key(scope)],
-                    args=[*args, len(throttles), *windows, *limits],
+                    args=[*args, len(throttles), *windows, *self._limits],
                 )
                 return result
 
@@ -343,7 +343,7 @@ class RedisRateLimitStore:
             if not kind:
                 sent = verdict[3]
                 assert isinstance(sent, int)
-                return _Counted(sent, _text(verdict[1]), member, periods)
+                return _Counted(sent, name, member, periods)
             assert isinstance(delay_ms, int)
             if kind in ("learning", "answers"):
                 # Not a rate limit: another request is learning the bucket's limits, or
