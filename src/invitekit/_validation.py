@@ -1,8 +1,9 @@
-"""Checks that keep caller-supplied strings from changing the shape of a request URL."""
+"""Checks that keep caller-supplied strings from changing the shape of a request."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from invitekit.errors import InvalidArgument, InvalidInviteLink
 
@@ -10,6 +11,11 @@ from invitekit.errors import InvalidArgument, InvalidInviteLink
 # is str.isspace) and control characters, which have no place in a code or an id on any
 # platform. One regular expression: this runs for every lookup, cache hits included.
 _FORBIDDEN = re.compile(r"[/\\?#%@:;&=+\s\x00-\x1f\x7f]")
+# A header line ends at CR or LF and a NUL cuts it short on some servers; a tab is the
+# one control character a field value may hold (RFC 9110, 5.5).
+_HEADER_VALUE_FORBIDDEN = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# A field name is a token (RFC 9110, 5.1 and 5.6.2).
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 def _problem(value: object) -> str | None:
@@ -65,14 +71,38 @@ def check_reason(reason: object, *, platform: str | None = None) -> str | None:
     """
     if reason is None:
         return None
-    if not isinstance(reason, str) or any(
-        (ord(char) < 0x20 and char != "\t") or ord(char) == 0x7F for char in reason
-    ):
+    if not isinstance(reason, str) or _HEADER_VALUE_FORBIDDEN.search(reason):
         raise InvalidArgument(
             "an audit-log reason must be a string without line breaks or control characters",
             platform=platform,
         )
     return reason.strip(" \t") or None
+
+
+def check_headers(headers: Mapping[str, str], *, platform: str | None = None) -> dict[str, str]:
+    """Return ``headers`` as a new dict if every one can travel as one header line.
+
+    invitekit checks this itself rather than leaving it to the HTTP client: older aiohttp
+    releases put a NUL byte on the wire instead of refusing it.
+
+    Raises:
+        InvalidArgument: A name is not an HTTP token (empty, or with a space, a colon or
+            a control character), or a value is not a string or holds a line break or
+            another control character (a tab is fine). The value is left out of the
+            message: it may be a secret.
+    """
+    checked: dict[str, str] = {}
+    for name, value in headers.items():
+        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+            raise InvalidArgument(f"invalid header name {name!r}", platform=platform)
+        if not isinstance(value, str) or _HEADER_VALUE_FORBIDDEN.search(value):
+            raise InvalidArgument(
+                f"the value of header {name!r} must be a string without line breaks or"
+                " control characters",
+                platform=platform,
+            )
+        checked[name] = value
+    return checked
 
 
 def check_limit(value: object, *, what: str, platform: str | None = None) -> int | None:

@@ -281,6 +281,41 @@ def test_secrets_refuse_header_injection_and_pickling() -> None:
     assert Secret("a") != Secret("b")
 
 
+BAD_HEADERS = [
+    {"X-Bad": "a\x00b"},
+    {"X-Bad": "a\r\nX-Evil: 1"},
+    {"X-Bad": "a\nb"},
+    {"X-Bad": "a\x7fb"},
+    {"X Bad": "a"},
+    {"X-Bad:": "a"},
+    {"": "a"},
+    {"X-Bad\r\nX-Evil": "a"},
+]
+
+
+@pytest.mark.parametrize("headers", BAD_HEADERS)
+async def test_headers_that_cannot_travel_are_refused_before_sending(
+    server: ScriptedServer, manual_time: ManualTime, headers: dict[str, str]
+) -> None:
+    with pytest.raises(InvalidArgument):
+        make(server, manual_time, headers=headers)
+    async with make(server, manual_time) as transport:
+        with pytest.raises(InvalidArgument):
+            await transport.request(GET, headers=headers)
+        # A refused request holds no place in its bucket: the next one goes out.
+        server.script(Reply(body={}))
+        await transport.request(GET, headers={"X-Fine": "tab\tand ünïcode"})
+    assert len(server.seen) == 1
+    assert server.seen[0].headers["x-fine"].startswith("tab\tand")
+
+
+def test_a_user_agent_with_a_line_break_is_refused(
+    server: ScriptedServer, manual_time: ManualTime
+) -> None:
+    with pytest.raises(InvalidArgument):
+        make(server, manual_time, user_agent="bot/1\r\nX-Evil: 1")
+
+
 def test_options_are_validated() -> None:
     with pytest.raises(InvalidArgument):
         HTTPTransport("ftp://example.com")

@@ -438,7 +438,9 @@ async def put_target_users(request: web.Request) -> web.Response:
     upload = form.get("target_users_file")
     if not isinstance(upload, web.FileField):
         raise _field_error("target_users_file", "BASE_TYPE_REQUIRED", "This field is required")
-    data = upload.file.read()
+    # Closed here, not left to aiohttp: releases before 3.10.2 never close it.
+    with upload.file:
+        data = upload.file.read()
     record = _CURRENT_RECORD.get()
     if record is not None:
         record.body = data

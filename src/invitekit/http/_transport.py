@@ -16,6 +16,7 @@ from typing import Any
 
 import msgspec
 
+from invitekit._validation import check_headers
 from invitekit.errors import HTTPError, InvalidArgument, RateLimited, TransportError
 from invitekit.http._credentials import Credential
 from invitekit.http._errors import ErrorMapper, generic_error
@@ -79,8 +80,9 @@ class HTTPTransport:
     Raises:
         InvalidArgument: ``base_url`` is not an http(s) URL, carries credentials, a
             query or a fragment, or is plain http to another host without
-            ``allow_insecure``; a number is out of range; or a throttle is named
-            ``"global"`` alongside ``global_throttle``.
+            ``allow_insecure``; a number is out of range; a throttle is named
+            ``"global"`` alongside ``global_throttle``; or a header (``user_agent``
+            included) could not travel as one header line.
     """
 
     def __init__(
@@ -138,6 +140,7 @@ class HTTPTransport:
         default_headers = dict(headers or {})
         if user_agent is not None:
             default_headers["User-Agent"] = user_agent
+        default_headers = check_headers(default_headers, platform=platform)
         self._session = Session(
             platform=platform,
             timeout=float(timeout),
@@ -185,8 +188,9 @@ class HTTPTransport:
             HTTPError: The subclass the error mapper picked for an error status.
             TransportError: The request did not complete, after any retries, or the
                 transport is closed.
-            InvalidArgument: Both ``json`` and ``form`` were given, or ``route`` names a
-                throttle that was not configured.
+            InvalidArgument: Both ``json`` and ``form`` were given, ``route`` names a
+                throttle that was not configured, or a header could not travel as one
+                header line (a bad name, a line break or another control character).
         """
         if self._closed:
             raise TransportError("the HTTP transport is closed", platform=self.platform)
@@ -194,7 +198,7 @@ class HTTPTransport:
             raise InvalidArgument("give a JSON body or a form, not both", platform=self.platform)
         if route.throttle is not None and route.throttle not in self._throttles:
             raise InvalidArgument(f"no throttle named {route.throttle!r}", platform=self.platform)
-        send_headers = dict(headers or {})
+        send_headers = check_headers(headers or {}, platform=self.platform)
         body = None
         if json is not None:
             body = _ENCODER.encode(json)
