@@ -40,6 +40,7 @@ from invitekit_discord._details import (
 
 __all__ = [
     "PLATFORM",
+    "guildless",
     "job_status",
     "private_invite",
     "public_invite",
@@ -127,17 +128,34 @@ def _guild(guild: _wire.Guild) -> InviteServer:
     )
 
 
-def _server(payload: _wire.GuildInviteBody) -> InviteServer:
+def _server(payload: _wire.GuildInviteBody) -> InviteServer | None:
+    """The invite's server; ``None`` for a type-0 invite that names none (see ``guildless``).
+
+    Raises:
+        PayloadError: An invite without a ``type`` names no guild either: nothing says it
+            is an invite at all (a vanity-URL body, ``{code, uses}``, has this shape).
+    """
     guild = payload.guild
     if guild is not None:
         return _guild(guild)
-    if payload.guild_id is None:
-        raise PayloadError(
-            "malformed discord payload at $.guild: a guild invite needs a guild or guild_id",
-            platform=PLATFORM,
-            path="$.guild",
-        )
-    return InviteServer(id=payload.guild_id)
+    guild_id = payload.guild_id
+    if guild_id is not None:
+        return InviteServer(id=guild_id)
+    if type(payload) is _wire.GuildInvite:
+        return None
+    raise PayloadError(
+        "malformed discord payload at $.guild: an invite without a type needs a guild or guild_id",
+        platform=PLATFORM,
+        path="$.guild",
+    )
+
+
+def guildless(payload: AnyInvite) -> bool:
+    """Whether ``payload`` is a guild invite (``type`` 0) that names no guild, by object
+    or by id. Discord's docs mark ``guild`` optional, so this is no error; such an invite
+    is kept whole as an ``Unknown…Invite``, because ``PublicServerInvite.server`` and
+    ``ServerInvite.server_id`` cannot be left empty."""
+    return type(payload) is _wire.GuildInvite and payload.guild is None and payload.guild_id is None
 
 
 def _role(role: _wire.Role) -> DiscordRole:
@@ -255,21 +273,29 @@ def _event_id(payload: _wire.GuildInviteBody) -> str | None:
     return None if event is None else event.id
 
 
-def public_invite(payload: AnyInvite) -> PublicInvite:
+def public_invite(payload: AnyInvite, raw: Any = None) -> PublicInvite:
     """Convert a decoded ``GET /invites/{code}`` payload into its public model.
 
+    A guild invite that names no guild becomes ``UnknownPublicInvite`` with ``raw`` (the
+    payload as parsed JSON) when given.
+
     Raises:
-        PayloadError: A guild invite names no guild at all.
+        PayloadError: An invite without a ``type`` names no guild.
     """
     expires_at = payload.expires_at
     if expires_at is UNSET:
         expires_at = _derived_expiry(payload)
     if isinstance(payload, _wire.GuildInviteBody):
+        server = _server(payload)
+        if server is None:
+            return unknown_public(
+                raw if isinstance(raw, dict) else {"code": payload.code, "type": 0}
+            )
         return PublicServerInvite(
             platform=PLATFORM,
             code=payload.code,
             event_id=_event_id(payload),
-            server=_server(payload),
+            server=server,
             channel=_channel(payload.channel),
             inviter=_user(payload.inviter),
             member_count=payload.approximate_member_count,
@@ -290,6 +316,7 @@ def public_invite(payload: AnyInvite) -> PublicInvite:
     return PublicFriendInvite(
         platform=PLATFORM,
         code=payload.code,
+        channel=_channel(payload.channel),
         inviter=_user(payload.inviter),
         expires_at=expires_at,
         details=_other_details(payload, 2),
@@ -304,11 +331,13 @@ def _positive(value: int | None) -> int | None:
 def private_invite(payload: AnyInvite, raw: Any = None) -> PrivateInvite:
     """Convert a decoded owner-view invite (listed, created, deleted) into its model.
 
-    Friend invites have no owner view in the core; they come back as
-    ``UnknownPrivateInvite`` with ``raw`` (the payload as parsed JSON) when given.
+    Friend invites have no owner view in the core, and a guild invite naming no guild
+    has no ``server_id``; both come back as ``UnknownPrivateInvite`` with ``raw`` (the
+    payload as parsed JSON) when given. Metadata Discord did not send (a guild listing
+    without Manage Server) stays ``None``, ``temporary`` included.
 
     Raises:
-        PayloadError: A guild invite names no guild at all.
+        PayloadError: An invite without a ``type`` names no guild.
     """
     if isinstance(payload, _wire.FriendInvite):
         return unknown_private(raw if isinstance(raw, dict) else {"code": payload.code, "type": 2})
@@ -319,6 +348,10 @@ def private_invite(payload: AnyInvite, raw: Any = None) -> PrivateInvite:
     max_uses, max_age = payload.max_uses, payload.max_age
     if isinstance(payload, _wire.GuildInviteBody):
         server = _server(payload)
+        if server is None:
+            return unknown_private(
+                raw if isinstance(raw, dict) else {"code": payload.code, "type": 0}
+            )
         # event_id is left out of the call and added below when there is one: sixteen
         # keywords would make CPython build a dict for the call, three times the cost.
         invite = ServerInvite(
@@ -333,7 +366,7 @@ def private_invite(payload: AnyInvite, raw: Any = None) -> PrivateInvite:
             uses=payload.uses,
             max_uses=max_uses if max_uses is not None and max_uses > 0 else None,
             max_age=max_age if max_age is not None and max_age > 0 else None,
-            temporary=bool(payload.temporary),
+            temporary=payload.temporary,
             created_at=payload.created_at,
             expires_at=expires_at,
             details=_guild_details(payload, 0 if type(payload) is _wire.GuildInvite else None),
@@ -350,7 +383,7 @@ def private_invite(payload: AnyInvite, raw: Any = None) -> PrivateInvite:
         uses=payload.uses,
         max_uses=_positive(max_uses),
         max_age=_positive(max_age),
-        temporary=bool(payload.temporary),
+        temporary=payload.temporary,
         created_at=payload.created_at,
         expires_at=expires_at,
         details=_other_details(payload, 1),

@@ -2,7 +2,11 @@
 
 Invites are a tagged union on ``type`` (0 guild, 1 group DM, 2 friend). A payload
 with no ``type`` at all is a guild invite (older and gateway-shaped payloads omit it);
-an unknown ``type`` becomes an ``Unknown…Invite`` that keeps the whole payload.
+an unknown ``type``, and a guild invite naming no guild (neither ``guild`` nor
+``guild_id``), become an ``Unknown…Invite`` that keeps the whole payload.
+
+Each decoder has a fast path (one msgspec pass over JSON text, for the common case)
+and a careful one; both give the same model for the same payload.
 """
 
 from __future__ import annotations
@@ -57,12 +61,17 @@ def decode_public(data: Any) -> PublicInvite:
         # One pass for a well-formed invite of a known type; anything else takes the
         # careful path below, which also names the JSON path of what is wrong.
         try:
-            return _convert.public_invite(_wire.INVITE_DECODER.decode(data))
+            decoded = _wire.INVITE_DECODER.decode(data)
         except _DECODE_ERRORS:
             pass
+        else:
+            if not _convert.guildless(decoded):
+                return _convert.public_invite(decoded)
     payload = _decode_invite(data)
     if isinstance(payload, _Unknown):
         return _convert.unknown_public(payload.raw)
+    if _convert.guildless(payload):
+        return _convert.public_invite(payload, as_raw(data, platform=PLATFORM))
     return _convert.public_invite(payload)
 
 
@@ -75,7 +84,7 @@ def decode_private(data: Any) -> PrivateInvite:
     payload = _decode_invite(data)
     if isinstance(payload, _Unknown):
         return _convert.unknown_private(payload.raw)
-    if isinstance(payload, _wire.FriendInvite):
+    if isinstance(payload, _wire.FriendInvite) or _convert.guildless(payload):
         return _convert.private_invite(payload, as_raw(data, platform=PLATFORM))
     return _convert.private_invite(payload)
 
@@ -94,7 +103,10 @@ def decode_private_list(data: Any) -> list[PrivateInvite]:
         except _DECODE_ERRORS:
             pass  # the item-by-item path below keeps the good items and names the bad one
         else:
-            if not any(isinstance(item, _wire.FriendInvite) for item in decoded):
+            # Friend and guildless invites are kept whole, as parsed JSON: item by item.
+            if not any(
+                isinstance(item, _wire.FriendInvite) or _convert.guildless(item) for item in decoded
+            ):
                 return [_convert.private_invite(item) for item in decoded]
         raw_items: list[msgspec.Raw] = decode_payload(
             _wire.RAW_LIST_DECODER, data, platform=PLATFORM

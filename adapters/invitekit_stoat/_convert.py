@@ -111,8 +111,9 @@ def public_invite(
 def private_invite(payload: _wire.PrivatePayload) -> PrivateInvite:
     """Convert a decoded ``Invite``.
 
-    Stoat invites have no limits, expiry or counters: ``max_uses``/``max_age`` are
-    ``None`` (unlimited, permanent) and ``uses``/``created_at`` unknown.
+    Stoat invites have no limits, expiry, counters or temporary membership:
+    ``max_uses``/``max_age`` are ``None`` (unlimited, permanent), ``temporary`` is
+    ``False`` and ``uses``/``created_at`` unknown.
     """
     if isinstance(payload, _wire.PrivateServer):
         return ServerInvite(
@@ -121,12 +122,14 @@ def private_invite(payload: _wire.PrivatePayload) -> PrivateInvite:
             server_id=payload.server,
             channel_id=payload.channel,
             creator_id=payload.creator,
+            temporary=False,
         )
     return GroupInvite(
         platform=PLATFORM,
         code=payload.code,
         channel_id=payload.channel,
         creator_id=payload.creator,
+        temporary=False,
     )
 
 

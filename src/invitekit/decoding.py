@@ -106,9 +106,12 @@ def decode_payload(decoder: msgspec.json.Decoder[T], data: PayloadInput, *, plat
     try:
         if isinstance(data, _JSON_TEXT):
             return decoder.decode(data)
-        return msgspec.convert(data, decoder.type, strict=True)
+        # Typed through a variable: msgspec 0.23's stubs give ``Decoder.type`` as a
+        # ``TypeForm``, which picks the overload of ``convert`` that returns ``Any``.
+        converted: T = msgspec.convert(data, decoder.type, strict=True)
     except _DECODE_ERRORS as exc:
         raise payload_error(exc, platform=platform) from exc
+    return converted
 
 
 def as_raw(data: PayloadInput, *, platform: str) -> Any:

@@ -261,6 +261,8 @@ class PublicGroupInvite(BaseInvite, frozen=True, kw_only=True, eq=False):
 class PublicFriendInvite(BaseInvite, frozen=True, kw_only=True, eq=False):
     """What anyone sees when resolving a friend invite."""
 
+    channel: InviteChannel | None = None
+    """The direct-message channel with the inviter, where the platform sends one."""
     inviter: InviteUser | None = None
     """The user who would become a friend."""
     expires_at: datetime | None = None
@@ -270,7 +272,9 @@ class PublicFriendInvite(BaseInvite, frozen=True, kw_only=True, eq=False):
 
 
 class UnknownPublicInvite(BaseInvite, frozen=True, kw_only=True, eq=False):
-    """A public invite of a type the adapter does not know yet; ``raw`` is the payload."""
+    """A public invite of a type the adapter does not know yet, or of a known type
+    without what its model needs (a server invite naming no server); ``raw`` is the
+    payload."""
 
     raw: dict[str, Any]
     """The payload as the platform sent it."""
@@ -284,11 +288,12 @@ class _PrivateFields(BaseInvite, frozen=True, kw_only=True, eq=False):
     uses: int | None = None
     """How often the invite was used; ``None`` when the platform does not say."""
     max_uses: int | None = None
-    """``None`` means unlimited."""
+    """The most uses it allows; ``None`` if unlimited or not said."""
     max_age: int | None = None
-    """Lifetime in seconds; ``None`` means it never expires."""
-    temporary: bool = False
-    """Whether members who joined through it are removed when they go offline."""
+    """Lifetime in seconds; ``None`` if it never expires or not said."""
+    temporary: bool | None = None
+    """Whether members who joined through it are removed when they go offline;
+    ``None`` when the platform does not say."""
     created_at: datetime | None = None
     """When the invite was created, where the platform says."""
     expires_at: datetime | None = None
@@ -315,7 +320,9 @@ class GroupInvite(_PrivateFields, frozen=True, kw_only=True, eq=False):
 
 
 class UnknownPrivateInvite(BaseInvite, frozen=True, kw_only=True, eq=False):
-    """A private invite of a type the adapter does not know yet; ``raw`` is the payload."""
+    """A private invite of a type the adapter does not know yet, or of a known type
+    without what its model needs (a server invite naming no server); ``raw`` is the
+    payload."""
 
     raw: dict[str, Any]
     """The payload as the platform sent it."""

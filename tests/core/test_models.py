@@ -104,7 +104,7 @@ def test_unknown_fields_are_none_not_invented() -> None:
     assert invite.channel is None
     assert invite.server.icon_url is None
     assert private().max_uses is None
-    assert private().temporary is False
+    assert private().temporary is None
 
 
 def test_models_encode_to_json_without_the_adapter_field_value() -> None:

@@ -23,9 +23,11 @@ from invitekit import (
     InviteTracker,
     JoinSource,
     PayloadError,
+    PublicFriendInvite,
     PublicGroupInvite,
     PublicServerInvite,
     ServerInvite,
+    UnknownPublicInvite,
 )
 from invitekit_discord import (
     DiscordAdapter,
@@ -110,6 +112,54 @@ def test_listed_invites_convert_like_they_decode(library: str, index: int) -> No
         decoded.max_uses,  # type: ignore[union-attr]
         decoded.max_age,  # type: ignore[union-attr]
     )
+
+
+FRIEND = {
+    "type": 2,
+    "code": "pals4ever",
+    "expires_at": None,
+    "inviter": {
+        "id": "80351110224678912",
+        "username": "nelly",
+        "avatar": None,
+        "discriminator": "0",
+        "public_flags": 0,
+    },
+    "channel": {"id": "1213141516171819202", "name": None, "type": 1},
+    "friends_count": 12,
+}
+
+
+@pytest.mark.parametrize("library", sorted(LIBRARIES))
+@pytest.mark.parametrize("channel", [FRIEND["channel"], None])
+def test_friend_invites_convert_with_their_dm_channel(
+    library: str, channel: dict[str, Any] | None
+) -> None:
+    payload = dict(FRIEND, channel=channel)
+    converted = CONVERTERS[library](build(library, payload, metadata=False))
+    decoded = DiscordAdapter.decode_public_invite(payload)
+    assert isinstance(converted, PublicFriendInvite)
+    if channel is None:
+        assert converted.channel is None
+    else:
+        assert converted.channel is not None
+        assert converted.channel.id == channel["id"]
+    lost = frozenset({".details.friends_count"})  # none of the three keeps it
+    assert comparable(converted, library, lost) == comparable(decoded, library, lost)
+
+
+@pytest.mark.parametrize("library", sorted(LIBRARIES))
+def test_a_guild_invite_without_a_guild_converts_to_an_unknown_invite(library: str) -> None:
+    payload = {
+        "type": 0,
+        "code": "noGuild7",
+        "expires_at": None,
+        "channel": {"id": "1300000000000000001", "name": "lobby", "type": 0},
+    }
+    converted = CONVERTERS[library](build(library, payload, metadata=False))
+    assert isinstance(converted, UnknownPublicInvite)
+    assert converted.code == "noGuild7"
+    assert converted.raw["channel"] == payload["channel"]
 
 
 def test_hikari_keeps_invite_roles() -> None:

@@ -341,6 +341,7 @@ async def test_list_guild_invites_with_and_without_metadata(
     for invite in bare:
         assert isinstance(invite, ServerInvite)
         assert (invite.uses, invite.created_at) == (None, None)
+        assert (invite.max_uses, invite.max_age, invite.temporary) == (None, None, None)
         assert not details(invite).has_metadata
     world.emulator.revoke(world.bot, world.guild, "VIEW_AUDIT_LOG")
     with pytest.raises(MissingPermissions):

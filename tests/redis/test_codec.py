@@ -158,6 +158,44 @@ def test_spec_generated_discord_invites_round_trip(schema: str) -> None:
         assert snapshot(round_trip(invite)) == snapshot(invite)
 
 
+def test_a_discord_friend_invite_keeps_its_dm_channel() -> None:
+    from invitekit_discord import DiscordAdapter
+
+    payload = {
+        "type": 2,
+        "code": "pals4ever",
+        "expires_at": None,
+        "inviter": {"id": "80351110224678912", "username": "nelly"},
+        "channel": {"id": "1213141516171819202", "name": "nelly & me", "type": 1},
+        "friends_count": 12,
+    }
+    invite = DiscordAdapter.decode_public_invite(payload)
+    back = round_trip(invite)
+    assert snapshot(back) == snapshot(invite)
+    assert isinstance(back, PublicFriendInvite)
+    assert back.channel == InviteChannel(
+        id="1213141516171819202", name="nelly & me", type=ChannelType.DIRECT
+    )
+
+
+def test_a_friend_invite_stored_before_it_had_a_channel_is_a_miss() -> None:
+    # Written by a version whose PublicFriendInvite had no channel: read back, it would
+    # claim Discord sent none, so it is undecodable (a cache miss) instead.
+    body = {"platform": "discord", "code": "pals", "event_id": None, "inviter": None}
+    with pytest.raises(UndecodableOutcome):
+        decode_outcome(entry("friend", {**body, "expires_at": None}))
+
+
+def test_a_discord_guild_invite_without_a_guild_keeps_its_payload() -> None:
+    from invitekit_discord import DiscordAdapter
+
+    payload = {"type": 0, "code": "noGuild7", "expires_at": None, "channel": None}
+    invite = DiscordAdapter.decode_public_invite(payload)
+    back = round_trip(invite)
+    assert isinstance(back, UnknownPublicInvite)
+    assert back.raw == payload
+
+
 def test_unknown_invites_keep_their_raw_payload() -> None:
     raw = {"type": 99, "code": "odd", "nested": {"list": [1, 2.5, None, "x"], "flag": True}}
     invite = UnknownPublicInvite(platform="discord", code="odd", raw=raw)

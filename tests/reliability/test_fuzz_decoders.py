@@ -145,7 +145,10 @@ def test_nesting_deeper_than_the_stack_is_a_payload_error(
     ignored = b'{"type": 0, "code": "abc", "unknown_key": ' + hostile + b"}"
     for decode in all_decoders(platform):
         assert outcome(decode, platform, hostile) == "payload error"
-        assert outcome(decode, platform, inside) == "payload error"
+        if kind == "list":  # a channel is an object: a list there is malformed at any depth
+            assert outcome(decode, platform, inside) == "payload error"
+        else:  # {"a": …} is a key a channel ignores: a model where it fits, else an error
+            outcome(decode, platform, inside)
         outcome(decode, platform, ignored)  # a model if the platform ignores the key
 
 

@@ -37,7 +37,12 @@ from invitekit.registry import get_adapter_class
 __all__ = ["FORMAT_VERSION", "UndecodableOutcome", "decode_outcome", "encode_outcome"]
 
 FORMAT_VERSION: Final = 1
-"""Bumped when stored entries change shape; older entries then read as misses."""
+"""Bumped when stored entries change shape; older entries then read as misses.
+
+A new model field needs no bump: every field of a stored record is required, so an entry
+written before the field existed reads as a miss rather than as an invite without it,
+and older processes ignore the field (``PublicFriendInvite.channel`` came so).
+"""
 
 _MODELS: dict[str, type[PublicInvite]] = {
     "server": PublicServerInvite,
