@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from invitekit.errors import InvalidArgument, InvalidInviteLink
 
@@ -92,7 +92,9 @@ def check_headers(headers: Mapping[str, str], *, platform: str | None = None) ->
             message: it may be a secret.
     """
     checked: dict[str, str] = {}
-    for name, value in headers.items():
+    # Typed as objects: callers' annotations are not checked at runtime.
+    pairs: Iterable[tuple[object, object]] = headers.items()
+    for name, value in pairs:
         if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
             raise InvalidArgument(f"invalid header name {name!r}", platform=platform)
         if not isinstance(value, str) or _HEADER_VALUE_FORBIDDEN.search(value):
