@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from benchmarks import _machine, decode, memory, resolve, scan
+from benchmarks import _machine, decode, imports, memory, resolve, scan
 from benchmarks._peers import missing_peers
 from benchmarks._report import Table, Target, render_markdown, render_text
 from benchmarks._settings import FULL, SMOKE, Settings
@@ -32,6 +32,7 @@ SCENARIOS: dict[str, Scenario] = {
     "scan": scan.run,
     "resolve": resolve.run,
     "memory": memory.run,
+    "import": imports.run,
 }
 
 

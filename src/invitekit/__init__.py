@@ -6,18 +6,11 @@ needs one, and adapters load on first use.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
 from invitekit.adapter import Adapter
 from invitekit.capabilities import Capability
-from invitekit.client import (
-    CacheSettings,
-    ClientStats,
-    Coalescing,
-    InviteCache,
-    InviteClient,
-    MemoryCoalescing,
-    MemoryInviteCache,
-    Resolution,
-)
 from invitekit.decoding import decode_private_invite, decode_private_invites, decode_public_invite
 from invitekit.errors import (
     AdapterImportError,
@@ -75,7 +68,52 @@ from invitekit.registry import (
     register_adapter,
     unregister_adapter,
 )
-from invitekit.tracking import InviteTracker, JoinAttribution, JoinSource
+
+if TYPE_CHECKING:
+    from invitekit.client import (
+        CacheSettings,
+        ClientStats,
+        Coalescing,
+        InviteCache,
+        InviteClient,
+        MemoryCoalescing,
+        MemoryInviteCache,
+        Resolution,
+    )
+    from invitekit.tracking import InviteTracker, JoinAttribution, JoinSource
+
+# The client and the tracker bring asyncio (and with it ssl); a program that only finds
+# links or decodes payloads never needs them, so they are imported on first use.
+_LAZY = {
+    **dict.fromkeys(
+        (
+            "CacheSettings",
+            "ClientStats",
+            "Coalescing",
+            "InviteCache",
+            "InviteClient",
+            "MemoryCoalescing",
+            "MemoryInviteCache",
+            "Resolution",
+        ),
+        "invitekit.client",
+    ),
+    **dict.fromkeys(("InviteTracker", "JoinAttribution", "JoinSource"), "invitekit.tracking"),
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'invitekit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __version__ = "0.1.0"
 

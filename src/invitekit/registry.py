@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 import warnings
-from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 from invitekit.adapter import Adapter
@@ -42,6 +41,9 @@ def _discover() -> None:
     global _discovered
     if _discovered:
         return
+    # Imported here: importlib.metadata costs more than the rest of `import invitekit`.
+    from importlib.metadata import entry_points
+
     for entry_point in entry_points(group=ENTRY_POINT_GROUP):
         if entry_point.name not in _loaded:
             _declared.setdefault(entry_point.name, entry_point.value)
@@ -49,6 +51,8 @@ def _discover() -> None:
 
 
 def _import_adapter(platform: str, target: str) -> type[Adapter]:
+    from importlib.metadata import EntryPoint
+
     try:
         loaded = EntryPoint(name=platform, value=target, group=ENTRY_POINT_GROUP).load()
     except Exception as exc:

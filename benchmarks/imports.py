@@ -1,0 +1,95 @@
+"""import: how long a fresh interpreter takes to import each library.
+
+Each sample is one new interpreter that times its own ``import`` (so the interpreter's
+start-up is not counted); contenders take turns, and the median counts. The floor is
+``import msgspec`` alone, which every msgspec-based library pays; the peers import their
+top-level package as a bot would.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+
+from benchmarks._measure import Role
+from benchmarks._peers import installed_version
+from benchmarks._report import Row, Table, Target
+from benchmarks._settings import Settings
+
+__all__ = ["HEAVY_MODULES", "IMPORT_TARGET", "run"]
+
+IMPORT_TARGET = 2.0
+"""``import invitekit`` may take at most twice ``import msgspec``."""
+
+HEAVY_MODULES = ("asyncio", "ssl", "aiohttp", "importlib.metadata")
+"""Modules ``import invitekit`` must not load (issue 17)."""
+
+_PROBE = (
+    "import sys, time\n"
+    "start = time.perf_counter()\n"
+    "import {module}\n"
+    "elapsed = time.perf_counter() - start\n"
+    "heavy = [m for m in {heavy!r} if m in sys.modules]\n"
+    "print(elapsed, ','.join(heavy) or '-')\n"
+)
+
+
+def _sample(module: str) -> tuple[float, str]:
+    probe = _PROBE.format(module=module, heavy=HEAVY_MODULES)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    seconds, heavy = result.stdout.split()
+    return float(seconds), heavy
+
+
+def run(settings: Settings) -> tuple[list[Table], list[Target]]:
+    """Import each contender in fresh interpreters, alternating, and keep the medians."""
+    contenders: list[tuple[str, Role, str]] = [
+        ("invitekit", "ours", "invitekit"),
+        ("msgspec floor", "floor", "msgspec"),
+    ]
+    for module, distribution in (
+        ("discord", "discord.py"),
+        ("disnake", "disnake"),
+        ("hikari", "hikari"),
+        ("stoat", "stoat.py"),
+    ):
+        release = installed_version(distribution)
+        if release is not None:
+            contenders.append((f"{distribution} {release}", "peer", module))
+    samples: dict[str, list[float]] = {name: [] for name, _, _ in contenders}
+    loaded: dict[str, str] = {}
+    for _ in range(max(3, settings.repeats * 3)):
+        for name, _, module in contenders:
+            seconds, heavy = _sample(module)
+            samples[name].append(seconds * 1e3)
+            loaded[name] = heavy
+    rows = [
+        Row(name, role, statistics.median(samples[name]), f"loads {loaded[name]}")
+        for name, role, _ in contenders
+    ]
+    table = Table(
+        "import: a fresh interpreter imports the library",
+        "ms",
+        True,
+        rows,
+        (f"'loads' lists which of {', '.join(HEAVY_MODULES)} the import brought in.",),
+    )
+    ours, floor = table.ours.value, table.row("msgspec floor").value
+    targets = [
+        Target(
+            table.title,
+            f"import invitekit ≤ {IMPORT_TARGET:g}x import msgspec",
+            f"{ours / floor:.2f}x",
+            ours <= IMPORT_TARGET * floor,
+        ),
+        Target(
+            table.title,
+            f"import invitekit loads none of {', '.join(HEAVY_MODULES)}",
+            loaded["invitekit"],
+            loaded["invitekit"] == "-",
+        ),
+    ]
+    return [table], targets
