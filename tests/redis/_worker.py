@@ -63,7 +63,13 @@ async def run(config: dict[str, Any]) -> dict[str, Any]:
     adapter = DiscordAdapter(
         TOKEN,
         api_base=config["api_base"],
-        lookup_limit=DEFAULT_LOOKUP_LIMIT if cap is None else Throttle(*cap),
+        lookup_limit=(
+            None
+            if config.get("uncapped")
+            else DEFAULT_LOOKUP_LIMIT
+            if cap is None
+            else Throttle(*cap)
+        ),
         wait_for_rate_limits=config.get("wait", True),
         max_wait=config.get("max_wait", 60.0),
         rate_limit_store=None if fleet is None else fleet.rate_limits,
@@ -91,11 +97,13 @@ async def run(config: dict[str, Any]) -> dict[str, Any]:
             return "ok"
 
         lookups = asyncio.ensure_future(asyncio.gather(*(look_up(code) for code in order)))
+        stalls = asyncio.ensure_future(stall_the_loop(config.get("stalls", [])))
         if config.get("report_waiting") and coalescing is not None:
             while not lookups.done() and not coalescing.waiting:  # noqa: ASYNC110 - a counter
                 await asyncio.sleep(0.005)
             emit({"waiting": True})
         outcomes = await lookups
+        stalls.cancel()
         finished = time.time()
     return {
         "outcomes": dict(Counter(outcomes)),
@@ -106,6 +114,13 @@ async def run(config: dict[str, Any]) -> dict[str, Any]:
         "started_at": started,
         "finished_at": finished,
     }
+
+
+async def stall_the_loop(stalls: list[list[float]]) -> None:
+    """Block the event loop as a starved process would: ``[after, seconds]`` pairs."""
+    for after, seconds in stalls:
+        await asyncio.sleep(after)
+        time.sleep(seconds)  # noqa: ASYNC251 - blocking the loop is the point
 
 
 async def watchdog(seconds: float) -> None:

@@ -7,6 +7,7 @@ same scenarios and reports the figures.
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from typing import Any
 
@@ -118,3 +119,46 @@ async def test_a_killed_lease_holder_is_taken_over_when_its_lease_runs_out(
     # How long the dead holder held the others up is a figure for the benchmark, not a
     # pass/fail line here; that they waited for it at all is.
     assert all(report["finished_at"] > killed_at for report in reports)
+
+
+async def test_processes_starved_of_cpu_still_make_one_request_per_invite(
+    redis_server: RedisServer, namespace: str
+) -> None:
+    """Issue 14's scenario under deliberate contention: two busy processes compete for
+    the cores, and every worker's event loop stalls twice for longer than the Redis
+    timeout while its lookups are in flight. Before the fleet told a stall from an
+    outage, such runs looked codes up two or three times."""
+    emulator, codes = seeded(60)
+    for _ in range(60):
+        emulator.stall_next(0.05)  # the platform answers after 50 ms
+    stalls = [[[0.02 * (seed + 1), 1.5], [0.1, 1.5]] for seed in range(4)]
+    busy = [
+        await asyncio.create_subprocess_exec(sys.executable, "-c", "while True: pass")
+        for _ in range(2)
+    ]
+    try:
+        async with emulator.serve() as api_base:
+            reports = await run_fleet(
+                [
+                    config(
+                        redis_server,
+                        namespace,
+                        api_base,
+                        codes=codes,
+                        lookups=300,
+                        seed=seed,
+                        uncapped=True,
+                        timeout=1.0,
+                        stalls=stalls[seed],
+                    )
+                    for seed in range(4)
+                ]
+            )
+    finally:
+        for process in busy:
+            process.kill()
+            await process.wait()
+    assert [report["outcomes"] for report in reports] == [{"ok": 300}] * 4
+    assert sorted(invite_lookups(emulator)) == codes  # exactly one request per code
+    assert [report["fallbacks"] for report in reports] == [0] * 4
+    assert [report["coalescing"]["lost"] for report in reports] == [0] * 4

@@ -52,6 +52,14 @@ return redis.call('PUBLISH', ARGV[2], ARGV[3])
 """
 
 
+# Taking a lease one already holds succeeds: a take whose reply timed out is made again
+# (see RedisFleet.call), and must not find its own lease taken by someone else.
+_TAKE = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+if redis.call('GET', KEYS[1]) == ARGV[1] then return 1 end
+return 0
+"""
+
 _NONE = msgspec.Raw(b"null")
 
 
@@ -113,6 +121,7 @@ class RedisCoalescing:
         self._waiters: dict[str, set[asyncio.Future[msgspec.Raw | None]]] = {}
         self._keeper = LeaseKeeper(fleet, lease, self._lost)
         self._finish = fleet.client.register_script(_FINISH)
+        self._take = fleet.client.register_script(_TAKE)
         self._owner = f"{os.getpid()}-{uuid.uuid4().hex}"
         self._pubsub: PubSub | None = None
         self._listener: asyncio.Task[None] | None = None
@@ -199,7 +208,7 @@ class RedisCoalescing:
 
     def _taker(self, lease_key: str, token: str) -> Callable[[Redis], Awaitable[bool]]:
         async def take(client: Redis) -> bool:
-            return bool(await client.set(lease_key, token, nx=True, px=self._lease_ms))
+            return bool(await self._take(keys=[lease_key], args=[token, self._lease_ms]))
 
         return take
 

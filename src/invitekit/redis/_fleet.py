@@ -5,6 +5,13 @@ Every Redis call of the cache, the coalescing and the rate-limit store goes thro
 ``retry_interval`` seconds: the fallback is logged once as a warning, calls skip Redis
 meanwhile (no connection attempt, no delay), and the first call after the interval tries
 again. With ``on_unavailable="raise"`` callers get ``RedisUnavailable`` instead.
+
+A timeout is an outage only if Redis does not answer a ping right after it. A process
+whose event loop stalled (starved of CPU, a long collection, a blocking call) finds every
+call in flight timed out when it resumes, although Redis answered long before: asyncio
+runs the expired timers in the same turn as the replies that arrived meanwhile. Taking
+that for an outage made every process of a fleet look up the same invites on its own;
+instead, the calls are made once more. Every operation the fleet runs is safe to repeat.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeout
 from typing_extensions import Self
 
 from invitekit.client import CacheSettings
@@ -40,6 +48,7 @@ OnUnavailable = Literal["fallback", "raise"]
 _NAMESPACE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 FAILURES = (RedisError, OSError, asyncio.TimeoutError)
 """What a Redis call raises when Redis is unreachable, slow, or refuses the command."""
+_TIMEOUTS = (RedisTimeout, asyncio.TimeoutError, TimeoutError)
 
 
 class RedisUnavailable(TransportError):
@@ -99,6 +108,7 @@ class RedisFleet:
         self._owns_client = owns_client
         self._clock = clock
         self._down_until: float | None = None
+        self._probe: asyncio.Future[bool] | None = None
         self._rate_limits: RedisRateLimitStore | None = None
         self.fallbacks = 0
         """Calls answered by the in-process fallback since the fleet was made."""
@@ -212,11 +222,35 @@ class RedisFleet:
         try:
             result = await operation(self.client)
         except FAILURES as exc:
-            if self.failed(what, exc):
-                await self._drop_connections()
-            return await self._unavailable(what, fallback, exc)
-        self.succeeded()
-        return result
+            failure: BaseException = exc
+        else:
+            self.succeeded()
+            return result
+        if isinstance(failure, _TIMEOUTS) and await self._answers():
+            logger.debug("Redis %s timed out but Redis answers; made again", what)
+            try:
+                result = await operation(self.client)
+            except FAILURES as exc:
+                failure = exc
+            else:
+                self.succeeded()
+                return result
+        if self.failed(what, failure):
+            await self._drop_connections()
+        return await self._unavailable(what, fallback, failure)
+
+    async def _answers(self) -> bool:
+        """Whether Redis answers a ping now; the calls that timed out together share one."""
+        if self._probe is None or self._probe.done():
+            self._probe = asyncio.ensure_future(self._ping())
+        return await asyncio.shield(self._probe)
+
+    async def _ping(self) -> bool:
+        try:
+            await self.client.ping()
+        except FAILURES:
+            return False
+        return True
 
     def failed(self, what: str, exc: BaseException) -> bool:
         """Record a failed Redis call: pause Redis calls for a while, and log it once.
