@@ -31,7 +31,7 @@ from invitekit.http import (
 from invitekit_stoat import _convert, _wire
 from invitekit_stoat._details import DEFAULT_CDN_BASE
 from invitekit_stoat._errors import error_from_response
-from invitekit_stoat._links import STOAT_LINK_RULES, instance_forms
+from invitekit_stoat._links import STOAT_LINK_RULES, instance_rules
 from invitekit_stoat._ratelimits import StoatRateLimits
 
 __all__ = ["DEFAULT_API_BASE", "StoatAdapter"]
@@ -69,8 +69,13 @@ class StoatAdapter(Adapter):
             (``https://api.revolt.chat``, ``…/0.8``), self-hosted
             (``https://chat.example.org/api``) and local emulators work the same way.
         cdn_base: Where files are served, for icon, banner and avatar links.
-        link_hosts: Hosts of self-hosted instances whose ``https://{host}/invite/{code}``
-            links this adapter recognises (see ``active_link_rules``).
+        link_hosts: The hosts of a self-hosted instance, whose
+            ``https://{host}/invite/{code}`` links this adapter recognises (the first is
+            the canonical one its invites print with). Giving them makes the adapter one
+            of that instance, not of the official one: see ``instance``.
+        instance: The name of the self-hosted instance (by default its first link host;
+            a host name given here alone serves as its link host). Invites carry it,
+            and never equal or share a cache entry with another instance's.
         timeout: Seconds one attempt may take.
         max_retries: Further attempts after a 429, or after a failure of an idempotent
             request.
@@ -116,6 +121,7 @@ class StoatAdapter(Adapter):
         api_base: str = DEFAULT_API_BASE,
         cdn_base: str = DEFAULT_CDN_BASE,
         link_hosts: Iterable[str] = (),
+        instance: str | None = None,
         timeout: float = 15.0,
         max_retries: int = 3,
         wait_for_rate_limits: bool = True,
@@ -142,7 +148,13 @@ class StoatAdapter(Adapter):
         self.bot = bool(bot)
         self.authenticated = credential is not None
         self.cdn_base = cdn_base.rstrip("/")
-        self._link_rules = self.link_rules.with_forms(*instance_forms(link_hosts))
+        hosts = [link_hosts] if isinstance(link_hosts, str) else list(link_hosts)
+        name: object = instance  # callers without type checking pass anything
+        if name is not None and (not isinstance(name, str) or not name.strip()):
+            raise InvalidArgument(f"invalid instance name {instance!r}", platform=self.platform)
+        if instance is not None and not hosts:
+            hosts = [instance]
+        self._link_rules = instance_rules(hosts, instance) if hosts else self.link_rules
         self._transport = HTTPTransport(
             api_base,
             platform=self.platform,
@@ -173,9 +185,24 @@ class StoatAdapter(Adapter):
         return self._transport.base_url
 
     @property
+    def instance(self) -> str | None:
+        """The self-hosted instance's name, or ``None`` for the official Stoat."""
+        return self._link_rules.instance
+
+    @property
     def active_link_rules(self) -> LinkRules:
-        """Stoat's link rules plus ``{host}/invite/{code}`` for each configured ``link_hosts``."""
+        """The official Stoat's link rules, or a self-hosted instance's
+        ``{host}/invite/{code}`` forms (the first host canonical)."""
         return self._link_rules
+
+    @classmethod
+    def instance_link_rules(cls, instance: str) -> LinkRules:
+        """The link rules of the self-hosted instance whose link host is ``instance``.
+
+        Raises:
+            InvalidArgument: ``instance`` is not a host name.
+        """
+        return instance_rules([instance], instance)
 
     # -- capabilities -------------------------------------------------------------------
 

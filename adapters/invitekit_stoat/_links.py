@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable
+from dataclasses import replace
 
 from invitekit import InvalidArgument, LinkForm, LinkRules
 from invitekit_stoat._wire import PLATFORM
 
-__all__ = ["STOAT_LINK_RULES", "instance_forms"]
+__all__ = ["STOAT_LINK_RULES", "instance_forms", "instance_rules"]
 
 # Generated codes are 8 characters of 0-9A-Za-z without I, L, O, U; vanity codes
 # (``Testers``) and discoverable server ULIDs are longer or use other letters, so the
@@ -66,3 +67,25 @@ def instance_forms(hosts: Iterable[str]) -> tuple[LinkForm, ...]:
     if isinstance(hosts, str):
         hosts = (hosts,)
     return tuple(LinkForm(_host(host), "/invite/") for host in hosts)
+
+
+def instance_rules(hosts: Iterable[str], instance: str | None = None) -> LinkRules:
+    """Return the link rules of a self-hosted instance: ``https://{host}/invite/{code}``
+    on each of ``hosts``, the first being canonical. The instance is named ``instance``,
+    or after its first host.
+
+    Raises:
+        InvalidArgument: No host is given, or a value is not a host name.
+    """
+    forms = instance_forms(hosts)
+    if not forms:
+        raise InvalidArgument(
+            "a self-hosted Stoat instance needs a link host (its invite links' host)",
+            platform=PLATFORM,
+        )
+    return replace(
+        STOAT_LINK_RULES,
+        forms=forms,
+        canonical=f"https://{forms[0].host}/invite/{{code}}",
+        instance=forms[0].host if instance is None else instance,
+    )

@@ -15,9 +15,10 @@ from typing_extensions import Self
 
 from invitekit._validation import check_code, check_id, check_limit, check_reason
 from invitekit.capabilities import Capability
-from invitekit.errors import InvalidArgument, UnsupportedOperation
-from invitekit.links import LinkRules
+from invitekit.errors import InvalidArgument, InvalidInviteLink, InviteError, UnsupportedOperation
+from invitekit.links import LinkRules, LinkScanner
 from invitekit.models import BaseInvite, JoinResult, PrivateInvite, PublicInvite
+from invitekit.refs import InviteRef
 
 __all__ = ["Adapter", "PayloadInput"]
 
@@ -25,6 +26,22 @@ PayloadInput = Any
 """What the ``decode_*`` functions take: JSON ``bytes``/``str`` or already-parsed data."""
 
 _InviteT = TypeVar("_InviteT", bound=BaseInvite)
+
+
+def _owner(platform: str, instance: str | None) -> str:
+    return platform if instance is None else f"{platform}@{instance}"
+
+
+def _whose_link(text: str) -> str:
+    """What ``text`` links to, as far as the registered platforms' official links tell."""
+    from invitekit.registry import default_scanner
+
+    try:
+        ref = default_scanner().match_url(text.strip().removeprefix("<").removesuffix(">"))
+    except InviteError:
+        ref = None
+    return "not an invite link" if ref is None else f"a link to a {ref.platform} invite"
+
 
 _VERB_CAPABILITY = {
     "fetch_invite": Capability.FETCH,
@@ -50,10 +67,34 @@ class Adapter(abc.ABC):
     """How this platform's invite links look."""
 
     @property
+    def instance(self) -> str | None:
+        """The instance of the platform this adapter talks to: ``None`` for the official
+        one, else the self-hosted instance's name (usually its link host). Invites this
+        adapter returns carry it, so equal codes on two instances stay apart."""
+        return None
+
+    @property
     def active_link_rules(self) -> LinkRules:
-        """The link rules of this instance: the class's, plus any hosts it was configured
-        with (a self-hosted instance, say). Clients scan text with these."""
+        """The link rules of this adapter's instance: for a self-hosted one, its own
+        hosts and canonical link. Clients scan text with these, and bound invites print
+        with them."""
         return self.link_rules
+
+    @classmethod
+    def instance_link_rules(cls, instance: str) -> LinkRules:
+        """The link rules of a self-hosted ``instance`` of this platform, for invites and
+        refs that carry it but are bound to no adapter.
+
+        Adapters of platforms that can be self-hosted override this; the default knows
+        no instance but the official one.
+
+        Raises:
+            InvalidArgument: The adapter cannot tell the links of ``instance``.
+        """
+        raise InvalidArgument(
+            f"{cls.__name__} cannot link to invites of the instance {instance!r}",
+            platform=cls.platform,
+        )
 
     # -- capabilities -------------------------------------------------------------------
 
@@ -109,29 +150,38 @@ class Adapter(abc.ABC):
     # -- verbs --------------------------------------------------------------------------
 
     async def fetch_invite(
-        self, code: str, *, with_counts: bool = True, event_id: str | None = None
+        self, code: str | InviteRef, *, with_counts: bool = True, event_id: str | None = None
     ) -> PublicInvite:
         """Resolve ``code`` into the public view of its invite, bound to this adapter.
 
+        ``code`` is a bare code, a link of this adapter's instance as users paste it
+        (its event, if it names one, is used unless ``event_id`` is given), or an
+        ``InviteRef``.
+
         Raises:
-            InvalidInviteLink: ``code`` could not be placed in a request path.
+            InvalidInviteLink: ``code`` could not be placed in a request path, or is a
+                link or ref of another platform or instance.
             InvalidArgument: ``event_id`` could not be placed in a request.
             UnsupportedOperation: The adapter cannot fetch invites.
             InviteNotFound: No such invite (expired, used up, deleted).
             HTTPError: Another failure the platform reported.
             TransportError: The request did not complete.
         """
-        self._precheck("fetch_invite", code)
-        if event_id is not None:
+        ref = self._precheck("fetch_invite", code)
+        if event_id is None:
+            event_id = ref.event_id
+        else:
             check_id(event_id, what="event id", platform=self.platform)
-        invite = await self._fetch_invite(code, with_counts=with_counts, event_id=event_id)
+        invite = await self._fetch_invite(ref.code, with_counts=with_counts, event_id=event_id)
         return self.bind(invite)
 
-    async def accept(self, code: str) -> JoinResult:
-        """Join the server or group ``code`` leads to, as this adapter's account.
+    async def accept(self, code: str | InviteRef) -> JoinResult:
+        """Join the server or group ``code`` (a code, link or ref) leads to, as this
+        adapter's account.
 
         Raises:
-            InvalidInviteLink: ``code`` could not be placed in a request path.
+            InvalidInviteLink: ``code`` could not be placed in a request path, or is a
+                link or ref of another platform or instance.
             UnsupportedOperation: The adapter cannot accept invites.
             InviteNotFound: No such invite.
             BotAccountRejected, TooManyServers, Banned, GroupTooLarge, AlreadyMember:
@@ -139,14 +189,16 @@ class Adapter(abc.ABC):
             HTTPError: Another failure the platform reported.
             TransportError: The request did not complete.
         """
-        self._precheck("accept", code)
-        return await self._accept(code)
+        ref = self._precheck("accept", code)
+        return await self._accept(ref.code)
 
-    async def delete(self, code: str, *, reason: str | None = None) -> None:
-        """Delete the invite ``code``; ``reason`` goes to the audit log where supported.
+    async def delete(self, code: str | InviteRef, *, reason: str | None = None) -> None:
+        """Delete the invite ``code`` (a code, link or ref); ``reason`` goes to the audit
+        log where supported.
 
         Raises:
-            InvalidInviteLink: ``code`` could not be placed in a request path.
+            InvalidInviteLink: ``code`` could not be placed in a request path, or is a
+                link or ref of another platform or instance.
             InvalidArgument: ``reason`` contains a line break or a control character.
                 (Spaces around it are dropped, and a blank one is no reason.)
             UnsupportedOperation: The adapter cannot delete invites.
@@ -155,11 +207,11 @@ class Adapter(abc.ABC):
             HTTPError: Another failure the platform reported.
             TransportError: The request did not complete.
         """
-        self._precheck("delete", code)
+        ref = self._precheck("delete", code)
         reason = check_reason(reason, platform=self.platform)
-        await self._delete(code, reason=reason)
+        await self._delete(ref.code, reason=reason)
 
-    async def revoke(self, code: str, *, reason: str | None = None) -> None:
+    async def revoke(self, code: str | InviteRef, *, reason: str | None = None) -> None:
         """Revoke the invite ``code``: the same as ``delete``.
 
         Raises:
@@ -247,25 +299,72 @@ class Adapter(abc.ABC):
     def bind(self, invite: _InviteT) -> _InviteT:
         """Bind ``invite`` to this adapter, so its verbs call this adapter, and return it.
 
+        An invite of no instance (as the pure decoders make them) takes this adapter's.
+
         Raises:
-            InvalidArgument: The invite belongs to another platform.
+            InvalidArgument: The invite belongs to another platform or instance.
         """
-        if invite.platform != self.platform:
+        instance = self.instance
+        if invite.platform != self.platform or invite.instance not in (None, instance):
             raise InvalidArgument(
-                f"cannot bind a {invite.platform} invite to a {self.platform} adapter",
+                f"cannot bind a {_owner(invite.platform, invite.instance)} invite to a "
+                f"{_owner(self.platform, instance)} adapter",
                 platform=self.platform,
             )
+        if instance is not None:
+            force_setattr(invite, "instance", instance)
         force_setattr(invite, "_adapter", self)
         return invite
 
+    def ref(self, target: str | InviteRef) -> InviteRef:
+        """The invite ``target`` names on this adapter's instance: a bare code, a link of
+        this instance (with ``<…>`` and surrounding spaces allowed) or an ``InviteRef``.
+
+        Raises:
+            InvalidInviteLink: ``target`` is not a well-formed code, or is a link or ref
+                of another platform or instance (the message names both).
+        """
+        owner = _owner(self.platform, self.instance)
+        given: object = target  # callers' annotations are not checked at runtime
+        if isinstance(given, InviteRef):
+            ref = given
+        elif isinstance(given, str) and "/" in given:
+            found = self._link_scanner().match_url(
+                given.strip().removeprefix("<").removesuffix(">")
+            )
+            if found is None:
+                raise InvalidInviteLink(
+                    f"{given!r} is {_whose_link(given)}, not a link to a {owner} invite",
+                    platform=self.platform,
+                )
+            ref = found
+        else:
+            code = check_code(given, platform=self.platform)
+            return InviteRef(self.platform, code, None, self.instance)
+        if (ref.platform, ref.instance) != (self.platform, self.instance):
+            raise InvalidInviteLink(
+                f"{ref.code!r} is a {_owner(ref.platform, ref.instance)} invite, not a {owner} one",
+                platform=self.platform,
+            )
+        return ref
+
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} platform={self.platform!r}>"
+        instance = "" if self.instance is None else f" instance={self.instance!r}"
+        return f"<{type(self).__name__} platform={self.platform!r}{instance}>"
 
     # -- hooks for implementers ---------------------------------------------------------
 
-    def _precheck(self, verb: str, code: str) -> None:
+    def _precheck(self, verb: str, code: str | InviteRef) -> InviteRef:
         self.require(_VERB_CAPABILITY[verb])
-        check_code(code, platform=self.platform)
+        return self.ref(code)
+
+    def _link_scanner(self) -> LinkScanner:
+        rules = self.active_link_rules
+        cached: tuple[LinkRules, LinkScanner] | None = self.__dict__.get("_invitekit_scanner")
+        if cached is None or cached[0] is not rules:
+            cached = (rules, LinkScanner([rules]))
+            self.__dict__["_invitekit_scanner"] = cached
+        return cached[1]
 
     @abc.abstractmethod
     async def _fetch_invite(

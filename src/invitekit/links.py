@@ -71,6 +71,8 @@ class LinkRules:
         max_length: The longest valid code.
         event_param: A query parameter carrying an event id (Discord ``event``), if any.
         reserved: Path words that are pages, not codes (``discover``); case-insensitive.
+        instance: The instance of the platform these links lead to; ``None`` for the
+            official one. Refs found with these rules carry it.
     """
 
     platform: str
@@ -81,6 +83,13 @@ class LinkRules:
     max_length: int = 64
     event_param: str | None = None
     reserved: frozenset[str] = field(default_factory=frozenset)
+    instance: str | None = None
+
+    @property
+    def owner(self) -> str:
+        """``platform``, or ``platform@instance`` for a self-hosted instance: who the links
+        lead to, for messages."""
+        return self.platform if self.instance is None else f"{self.platform}@{self.instance}"
 
     def is_code(self, code: str) -> bool:
         """Return whether ``code`` is a well-formed invite code on this platform."""
@@ -152,8 +161,13 @@ def _normalise_host(authority: str) -> str | None:
 class LinkScanner:
     """Finds and parses invite links for a fixed set of platforms' ``LinkRules``.
 
+    Several instances of one platform may be given (the official one and self-hosted
+    ones); ``parse`` with a ``platform`` and a bare code picks the official instance's
+    rules, or the first given.
+
     Raises:
-        ValueError: On construction, if two platforms claim the same host and prefix.
+        ValueError: On construction, if two platforms or instances claim the same host and
+            prefix.
     """
 
     def __init__(self, rules: Iterable[LinkRules]) -> None:
@@ -161,12 +175,13 @@ class LinkScanner:
         self._by_host: dict[str, list[tuple[LinkRules, LinkForm]]] = {}
         claimed: dict[tuple[str, str], str] = {}
         for rule in rules:
-            self._rules[rule.platform] = rule
+            if rule.platform not in self._rules or rule.instance is None:
+                self._rules[rule.platform] = rule
             for form in rule.forms:
-                owner = claimed.setdefault((form.host, form.prefix), rule.platform)
-                if owner != rule.platform:
+                owner = claimed.setdefault((form.host, form.prefix), rule.owner)
+                if owner != rule.owner:
                     raise ValueError(
-                        f"{rule.platform!r} and {owner!r} both claim {form.host}{form.prefix}"
+                        f"{rule.owner!r} and {owner!r} both claim {form.host}{form.prefix}"
                     )
                 self._by_host.setdefault(form.host, []).append((rule, form))
         hosts = sorted(self._by_host, key=len, reverse=True)
@@ -186,7 +201,7 @@ class LinkScanner:
 
     @property
     def rules(self) -> Mapping[str, LinkRules]:
-        """The rules in use, by platform."""
+        """The rules in use, by platform (the official instance's, or the first given)."""
         return self._rules
 
     def match_url(self, url: str) -> InviteRef | None:
@@ -217,7 +232,7 @@ class LinkScanner:
         for rule, form in candidates:
             code = rule.code_in_path(form, path)
             if code is not None:
-                return InviteRef(rule.platform, code, rule.event_in_query(query))
+                return InviteRef(rule.platform, code, rule.event_in_query(query), rule.instance)
         return None
 
     def parse(self, text: str, *, platform: str | None = None) -> InviteRef:
@@ -247,7 +262,7 @@ class LinkScanner:
                 )
             return ref
         if rule is not None and rule.is_code(candidate):
-            return InviteRef(rule.platform, candidate)
+            return InviteRef(rule.platform, candidate, instance=rule.instance)
         raise InvalidInviteLink(
             f"{text!r} is not an invite link"
             + ("" if platform is None else f" or a {platform} invite code"),

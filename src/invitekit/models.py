@@ -1,8 +1,10 @@
 """Platform-neutral invite models.
 
 Every model is an immutable ``msgspec.Struct``. Invites compare and hash by
-``(platform, code)``, so the public and the private view of one invite are equal and
-deduplicate in a set. ``str(invite)`` is its canonical link.
+``(platform, instance, code)``, so the public and the private view of one invite are
+equal and deduplicate in a set, while equal codes on two instances of a platform (the
+official Stoat and a self-hosted one) stay different invites. ``str(invite)`` is its
+canonical link on the instance it came from.
 
 The small parts (server, channel, user) are ``gc=False``: they hold only strings,
 numbers and tuples of strings, so they can never be part of a reference cycle, and the
@@ -119,12 +121,6 @@ class InviteUser(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """Whether the account is a bot, where the platform says."""
 
 
-def _canonical_url(platform: str, code: str, event_id: str | None) -> str:
-    from invitekit.registry import link_rules_for
-
-    return link_rules_for(platform).canonical_url(code, event_id)
-
-
 class BaseInvite(msgspec.Struct, frozen=True, kw_only=True, eq=False):
     """Root of every invite model.
 
@@ -139,18 +135,31 @@ class BaseInvite(msgspec.Struct, frozen=True, kw_only=True, eq=False):
     """The invite code, as the platform spells it (codes are usually case-sensitive)."""
     event_id: str | None = None
     """The scheduled event the link points at (Discord ``?event=``), if any."""
+    instance: str | None = None
+    """The self-hosted instance the invite lives on, or ``None`` for the official one;
+    set from the adapter an invite is bound to."""
     _adapter: Adapter | None = None
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, BaseInvite):
-            return self.platform == other.platform and self.code == other.code
+            return (
+                self.code == other.code
+                and self.platform == other.platform
+                and self.instance == other.instance
+            )
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash((self.platform, self.code))
+        return hash((self.platform, self.instance, self.code))
 
     def __str__(self) -> str:
-        return self.url
+        """The canonical link (see ``url``); never raises: an invite no adapter can link
+        prints as ``platform:code``."""
+        if self._adapter is not None:
+            return self.url
+        from invitekit.refs import printable_url
+
+        return printable_url(self.platform, self.code, self.event_id, self.instance)
 
     def __repr__(self) -> str:
         # The bound adapter is left out: it is plumbing, and its repr is not the invite's.
@@ -163,19 +172,29 @@ class BaseInvite(msgspec.Struct, frozen=True, kw_only=True, eq=False):
 
     @property
     def url(self) -> str:
-        """The canonical link, e.g. ``https://discord.gg/CODE``.
+        """The canonical link on the invite's instance, e.g. ``https://discord.gg/CODE``.
+
+        A bound invite takes it from its adapter (a self-hosted instance's own host); an
+        unbound one from the registry.
 
         Raises:
-            UnknownPlatform: No adapter is registered for ``platform``.
+            UnknownPlatform: The invite is unbound and no adapter is registered for
+                ``platform``.
+            InvalidArgument: The invite is unbound and its adapter cannot link to
+                ``instance``.
         """
-        return _canonical_url(self.platform, self.code, self.event_id)
+        if self._adapter is not None:
+            return self._adapter.active_link_rules.canonical_url(self.code, self.event_id)
+        from invitekit.registry import link_rules_for
+
+        return link_rules_for(self.platform, self.instance).canonical_url(self.code, self.event_id)
 
     @property
     def ref(self) -> InviteRef:
         """This invite as an ``InviteRef``."""
         from invitekit.refs import InviteRef
 
-        return InviteRef(self.platform, self.code, self.event_id)
+        return InviteRef(self.platform, self.code, self.event_id, self.instance)
 
     @property
     def adapter(self) -> Adapter | None:

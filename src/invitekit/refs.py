@@ -13,13 +13,18 @@ __all__ = ["InviteRef"]
 class InviteRef:
     """An immutable, hashable reference to one invite.
 
-    ``str(ref)`` is ``ref.url``, the platform's canonical link.
+    ``str(ref)`` is ``ref.url``, the canonical link of the instance the invite lives on;
+    it never raises (a platform no adapter is registered for prints as
+    ``platform:code``).
 
     Attributes:
         platform: The registry name of the platform.
         code: The invite code, checked to be safe in a URL path.
         event_id: The scheduled event the link points at (Discord ``?event=``), or
             ``None``.
+        instance: The self-hosted instance the invite lives on (its name, usually its
+            host), or ``None`` for the official one. Refs of different instances are
+            different invites, even with equal codes.
 
     Raises:
         InvalidInviteLink: On construction, if ``code`` could not be placed in a URL path.
@@ -28,20 +33,35 @@ class InviteRef:
     platform: str
     code: str
     event_id: str | None = None
+    instance: str | None = None
 
     def __post_init__(self) -> None:
         check_code(self.code, platform=self.platform)
 
     @property
     def url(self) -> str:
-        """The canonical link of this invite.
+        """The canonical link of this invite on its instance.
 
         Raises:
             UnknownPlatform: No adapter is registered for ``platform``.
+            InvalidArgument: The adapter cannot link to invites of ``instance``.
         """
         from invitekit.registry import link_rules_for
 
-        return link_rules_for(self.platform).canonical_url(self.code, self.event_id)
+        return link_rules_for(self.platform, self.instance).canonical_url(self.code, self.event_id)
 
     def __str__(self) -> str:
-        return self.url
+        return printable_url(self.platform, self.code, self.event_id, self.instance)
+
+
+def printable_url(platform: str, code: str, event_id: str | None, instance: str | None) -> str:
+    """The canonical link of an invite, or ``platform[@instance]:code`` when no adapter
+    can say it: what ``str()`` of a ref or an unbound invite shows. Never raises."""
+    from invitekit.errors import InviteError
+    from invitekit.registry import link_rules_for
+
+    try:
+        return link_rules_for(platform, instance).canonical_url(code, event_id)
+    except InviteError:
+        owner = platform if instance is None else f"{platform}@{instance}"
+        return f"{owner}:{code}"

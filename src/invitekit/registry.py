@@ -190,14 +190,18 @@ def get_adapter(platform: str, **options: Any) -> Adapter:
         ) from exc
 
 
-def link_rules_for(platform: str) -> LinkRules:
-    """Return the link rules of ``platform``.
+def link_rules_for(platform: str, instance: str | None = None) -> LinkRules:
+    """Return the link rules of ``platform``, of its official instance or of ``instance``.
 
     Raises:
         UnknownPlatform: No adapter is registered under that name.
         AdapterImportError: The adapter could not be imported.
+        InvalidArgument: The adapter cannot tell the links of ``instance``.
     """
-    return get_adapter_class(platform).link_rules
+    adapter_class = get_adapter_class(platform)
+    if instance is None:
+        return adapter_class.link_rules
+    return adapter_class.instance_link_rules(instance)
 
 
 def default_scanner() -> LinkScanner:

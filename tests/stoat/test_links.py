@@ -90,7 +90,9 @@ SELF_HOSTED = [
     (f"https://chat.example.org.evil.com/invite/{CODE}", None),
     (f"https://evil.chat.example.org/invite/{CODE}", None),
     (f"https://example.org/invite/{CODE}", None),
-    (f"https://stt.gg/{CODE}", CODE),  # the official forms still apply
+    # The official instance's links are not the self-hosted instance's invites.
+    (f"https://stt.gg/{CODE}", None),
+    (f"https://stoat.chat/invite/{CODE}", None),
 ]
 
 

@@ -98,19 +98,25 @@ class InviteClient:
         if max_concurrency < 1 or per_platform_concurrency < 1:
             raise InvalidArgument("concurrency limits must be at least 1")
         options = dict(options or {})
-        self._adapters: dict[str, Adapter] = {}
+        # By platform and instance: one client may hold the official Stoat and a
+        # self-hosted one, each answering for the links of its own hosts.
+        self._adapters: dict[tuple[str, str | None], Adapter] = {}
         for given in adapters:
             adapter = (
                 get_adapter(given, **options.pop(given, {})) if isinstance(given, str) else given
             )
-            if adapter.platform in self._adapters:
+            identity = (adapter.platform, adapter.instance)
+            if identity in self._adapters:
                 raise InvalidArgument(
-                    f"two adapters for {adapter.platform!r}", platform=adapter.platform
+                    f"two adapters for {_owner(*identity)!r}", platform=adapter.platform
                 )
-            self._adapters[adapter.platform] = adapter
+            self._adapters[identity] = adapter
         if options:
             raise InvalidArgument(f"options for platforms not given by name: {sorted(options)}")
-        self._scanner = LinkScanner(a.active_link_rules for a in self._adapters.values())
+        try:
+            self._scanner = LinkScanner(a.active_link_rules for a in self._adapters.values())
+        except ValueError as exc:
+            raise InvalidArgument(f"two adapters claim one link form: {exc}") from None
         self._cache: InviteCache | None = (
             MemoryInviteCache(cache, clock=clock) if isinstance(cache, CacheSettings) else cache
         )
@@ -118,7 +124,7 @@ class InviteClient:
         self._coalescer: Coalescing = MemoryCoalescing() if coalescing is None else coalescing
         self._overall = asyncio.Semaphore(max_concurrency)
         self._per_platform = {
-            p: asyncio.Semaphore(per_platform_concurrency) for p in self._adapters
+            identity: asyncio.Semaphore(per_platform_concurrency) for identity in self._adapters
         }
         self.stats = ClientStats()
         self._closed = False
@@ -150,22 +156,35 @@ class InviteClient:
 
     @property
     def platforms(self) -> list[str]:
-        """The platforms this client serves, in the order given."""
-        return list(self._adapters)
+        """The platforms this client serves, in the order given, each once."""
+        return list(dict.fromkeys(platform for platform, _ in self._adapters))
 
-    def adapter(self, platform: str) -> Adapter:
-        """Return the adapter for ``platform``.
+    @property
+    def adapters(self) -> list[Adapter]:
+        """Every adapter of this client, in the order given."""
+        return list(self._adapters.values())
+
+    def adapter(self, platform: str, instance: str | None = None) -> Adapter:
+        """Return the adapter for ``platform`` (its official instance's, or ``instance``'s).
+
+        With several instances of a platform and no ``instance``, the official one's;
+        with one instance of it, that one's.
 
         Raises:
             UnknownPlatform: The client has no adapter for it.
         """
-        try:
-            return self._adapters[platform]
-        except KeyError:
+        adapter = self._adapters.get((platform, instance))
+        if adapter is None and instance is None:
+            of_platform = [a for (p, _), a in self._adapters.items() if p == platform]
+            if len(of_platform) == 1:
+                adapter = of_platform[0]
+        if adapter is None:
+            held = ", ".join(_owner(*identity) for identity in self._adapters)
             raise UnknownPlatform(
-                f"this client has no {platform!r} adapter (it has {', '.join(self._adapters)})",
+                f"this client has no {_owner(platform, instance)!r} adapter (it has {held})",
                 platform=platform,
-            ) from None
+            )
+        return adapter
 
     def find_invites(self, text: str) -> list[InviteRef]:
         """Return every invite link to this client's platforms in ``text``, in order, each once.
@@ -175,18 +194,22 @@ class InviteClient:
         return self._scanner.find(text)
 
     def to_ref(self, target: str | InviteRef, *, platform: str | None = None) -> InviteRef:
-        """Turn a link, a bare code (with ``platform``) or an ``InviteRef`` into a ref.
+        """Turn a link, a bare code (with ``platform``) or an ``InviteRef`` into a ref of
+        the instance that answers for it (a link: the instance whose hosts it names).
 
         Raises:
             InvalidInviteLink: ``target`` is not an invite link of this client's platforms.
-            UnknownPlatform: The ref's platform is not one of this client's.
+            UnknownPlatform: The ref's platform or instance is not one of this client's.
         """
         ref = (
             target
             if isinstance(target, InviteRef)
             else self._scanner.parse(target, platform=platform)
         )
-        self.adapter(ref.platform)
+        adapter = self.adapter(ref.platform, ref.instance)
+        if ref.instance != adapter.instance:
+            # A ref of a platform with no instance named, served by its only instance.
+            ref = InviteRef(ref.platform, ref.code, ref.event_id, adapter.instance)
         return ref
 
     # -- lookups ------------------------------------------------------------------------
@@ -211,7 +234,7 @@ class InviteClient:
         """
         ref = self.to_ref(target, platform=platform)
         self.stats.lookups += 1
-        key = LookupKey(ref.platform, ref.code, ref.event_id, with_counts)
+        key = LookupKey(ref.platform, ref.code, ref.event_id, with_counts, ref.instance)
         if key in self._coalescer:
             # Join the lookup in flight without asking the cache: a shared cache costs a
             # round trip, and a burst of one link would cost one per message.
@@ -231,7 +254,7 @@ class InviteClient:
     def _own(self, invite: PublicInvite) -> PublicInvite:
         """Bind ``invite`` to this client's adapter: a shared cache or coalescing hands
         over unbound invites, or invites another client bound (those are copied)."""
-        adapter = self._adapters[invite.platform]
+        adapter = self._adapters[(invite.platform, invite.instance)]
         if invite.adapter is adapter:
             return invite
         return adapter.bind(invite if invite.adapter is None else copy.copy(invite))
@@ -246,8 +269,9 @@ class InviteClient:
             if cached is not None:
                 self.stats.cache_hits += 1
                 return cached
-        adapter = self._adapters[ref.platform]
-        async with self._overall, self._per_platform[ref.platform]:
+        identity = (ref.platform, ref.instance)
+        adapter = self._adapters[identity]
+        async with self._overall, self._per_platform[identity]:
             self.stats.requests += 1
             try:
                 invite = await adapter.fetch_invite(
@@ -287,7 +311,7 @@ class InviteClient:
             InviteError: What the adapter's ``accept`` raises.
         """
         ref = self.to_ref(target, platform=platform)
-        joined = await self._adapters[ref.platform].accept(ref.code)
+        joined = await self._adapters[(ref.platform, ref.instance)].accept(ref)
         await self.invalidate(ref)  # its use count (and maybe its existence) changed
         return joined
 
@@ -302,7 +326,7 @@ class InviteClient:
         """
         ref = self.to_ref(target, platform=platform)
         try:
-            await self._adapters[ref.platform].delete(ref.code, reason=reason)
+            await self._adapters[(ref.platform, ref.instance)].delete(ref, reason=reason)
         finally:
             await self.invalidate(ref)
 
@@ -325,10 +349,16 @@ class InviteClient:
         """
         ref = self.to_ref(target, platform=platform)
         if self._cache is not None:
+            # Every instance's entry of the code goes: over-evicting only costs a lookup,
+            # and InviteCache.evict predates instances.
             await self._cache.evict(ref.platform, ref.code)
 
     def __repr__(self) -> str:
         return f"<InviteClient platforms={self.platforms}>"
+
+
+def _owner(platform: str, instance: str | None) -> str:
+    return platform if instance is None else f"{platform}@{instance}"
 
 
 def _copy_not_found(cached: InviteNotFound) -> InviteNotFound:

@@ -30,6 +30,8 @@ class LookupKey(NamedTuple):
     """The scheduled event the link pointed at, if any."""
     with_counts: bool
     """Whether member counts were asked for."""
+    instance: str | None = None
+    """The self-hosted instance of the platform, or ``None`` for the official one."""
 
 
 @runtime_checkable

@@ -1,7 +1,8 @@
 """``RedisInviteCache``: the client's cache, shared by every process of a fleet.
 
 One Redis hash per invite, ``NAMESPACE:invite:PLATFORM:CODE``, holds every view of it
-that was looked up (with or without counts, per scheduled event): field ``v…`` the
+that was looked up (with or without counts, per scheduled event, per self-hosted
+instance with an invite of that code): field ``v…`` the
 encoded outcome, field ``e…`` when it expires, in Redis's own clock so processes on
 different hosts agree. Evicting an invite deletes one key. The key itself expires with
 its longest-lived view.
@@ -45,8 +46,11 @@ return 1
 
 
 def lookup_view(key: LookupKey) -> str:
-    """The part of a Redis key that tells views of one invite apart (counts, event)."""
-    return msgspec.json.encode([key.event_id, key.with_counts]).decode()
+    """The part of a Redis key that tells views of one invite apart (counts, event), and
+    the instances of a platform that have an invite of that code."""
+    if key.instance is None:
+        return msgspec.json.encode([key.event_id, key.with_counts]).decode()
+    return msgspec.json.encode([key.event_id, key.with_counts, key.instance]).decode()
 
 
 def _milliseconds(seconds: float) -> int:
