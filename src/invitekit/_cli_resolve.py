@@ -35,13 +35,29 @@ def parse_api_bases(pairs: Sequence[str]) -> dict[str, str]:
     Raises:
         ValueError: An argument has no ``=`` or an empty side.
     """
-    bases: dict[str, str] = {}
+    return dict(_pairs(pairs, "--api-base", "URL"))
+
+
+def parse_link_hosts(pairs: Sequence[str]) -> dict[str, list[str]]:
+    """Turn ``PLATFORM=HOST`` arguments into each platform's hosts, in order.
+
+    Raises:
+        ValueError: An argument has no ``=`` or an empty side.
+    """
+    hosts: dict[str, list[str]] = {}
+    for platform, host in _pairs(pairs, "--link-host", "HOST"):
+        hosts.setdefault(platform, []).append(host)
+    return hosts
+
+
+def _pairs(pairs: Sequence[str], flag: str, value: str) -> list[tuple[str, str]]:
+    parsed = []
     for pair in pairs:
-        platform, sep, url = pair.partition("=")
-        if not sep or not platform or not url:
-            raise ValueError(f"--api-base expects PLATFORM=URL, got {pair!r}")
-        bases[platform] = url
-    return bases
+        platform, sep, right = pair.partition("=")
+        if not sep or not platform or not right:
+            raise ValueError(f"{flag} expects PLATFORM={value}, got {pair!r}")
+        parsed.append((platform, right))
+    return parsed
 
 
 def _platform_options(
@@ -59,21 +75,48 @@ def _platform_options(
 
 
 def build_client(
-    api_bases: Mapping[str, str], errors: TextIO, *, allow_insecure: bool = False
+    api_bases: Mapping[str, str],
+    errors: TextIO,
+    *,
+    allow_insecure: bool = False,
+    link_hosts: Mapping[str, Sequence[str]] | None = None,
 ) -> InviteClient | None:
     """Build a client for every installed platform; report (and skip) any that fail.
 
-    ``allow_insecure`` lets the platforms given an API base talk plain http to it.
+    ``allow_insecure`` lets the platforms given an API base talk plain http to it. A
+    platform with ``link_hosts`` gets two adapters: the official instance's, and the
+    self-hosted instance's at its API base, which answers for links on those hosts (and
+    gets no token: the platform's token is the official account's).
     """
+    link_hosts = link_hosts or {}
+    missing_base = sorted(set(link_hosts) - set(api_bases))
+    if missing_base:
+        errors.write(
+            "invitekit: --link-host needs the self-hosted instance's --api-base too: "
+            f"{', '.join(missing_base)}\n"
+        )
+        return None
     adapters = []
     for platform in available_platforms():
-        options = _platform_options(platform, api_bases, allow_insecure)
-        try:
-            adapters.append(get_adapter(platform, **options))
-        except InviteError as error:
-            # The adapter's advice names its argument; here it is a flag.
-            advice = str(error).replace("pass allow_insecure=True", "pass --allow-insecure")
-            errors.write(f"invitekit: skipping {platform}: {advice}\n")
+        official = _platform_options(platform, {}, allow_insecure)
+        if platform in link_hosts:
+            builds = [
+                official,
+                {
+                    **_platform_options(platform, api_bases, allow_insecure),
+                    "token": None,
+                    "link_hosts": link_hosts[platform],
+                },
+            ]
+        else:
+            builds = [_platform_options(platform, api_bases, allow_insecure)]
+        for options in builds:
+            try:
+                adapters.append(get_adapter(platform, **options))
+            except InviteError as error:
+                # The adapter's advice names its argument; here it is a flag.
+                advice = str(error).replace("pass allow_insecure=True", "pass --allow-insecure")
+                errors.write(f"invitekit: skipping {platform}: {advice}\n")
     unknown = sorted(set(api_bases) - {adapter.platform for adapter in adapters})
     if unknown:
         errors.write(f"invitekit: --api-base for unknown platform(s): {', '.join(unknown)}\n")
@@ -181,7 +224,9 @@ def print_json(results: Sequence[Resolution], out: TextIO) -> None:
     """Write one JSON object per link."""
     for result in results:
         ref = result.ref
-        record: dict[str, Any] = {"platform": ref.platform, "code": ref.code, "url": ref.url}
+        record: dict[str, Any] = {"platform": ref.platform, "code": ref.code, "url": str(ref)}
+        if ref.instance is not None:
+            record["instance"] = ref.instance
         if result.invite is not None:
             record.update(ok=True, **describe(result.invite))
         elif result.error is not None:
@@ -210,6 +255,7 @@ def run_resolve(
     file: str | None,
     as_json: bool,
     api_bases: Sequence[str],
+    link_hosts: Sequence[str] = (),
     allow_insecure: bool = False,
     stdin: TextIO | None = None,
     out: TextIO | None = None,
@@ -219,13 +265,20 @@ def run_resolve(
     stdin, out, errors = stdin or sys.stdin, out or sys.stdout, errors or sys.stderr
     try:
         bases = parse_api_bases(api_bases)
+        hosts = parse_link_hosts(link_hosts)
         lines = read_inputs(texts, file, stdin)
     except (ValueError, OSError) as problem:
         errors.write(f"invitekit: {problem}\n")
         return EXIT_USAGE
     return asyncio.run(
         _resolve(
-            lines, bases, as_json=as_json, allow_insecure=allow_insecure, out=out, errors=errors
+            lines,
+            bases,
+            hosts,
+            as_json=as_json,
+            allow_insecure=allow_insecure,
+            out=out,
+            errors=errors,
         )
     )
 
@@ -233,13 +286,14 @@ def run_resolve(
 async def _resolve(
     lines: Sequence[str],
     bases: Mapping[str, str],
+    hosts: Mapping[str, Sequence[str]],
     *,
     as_json: bool,
     allow_insecure: bool,
     out: TextIO,
     errors: TextIO,
 ) -> int:
-    client = build_client(bases, errors, allow_insecure=allow_insecure)
+    client = build_client(bases, errors, allow_insecure=allow_insecure, link_hosts=hosts)
     if client is None:
         return EXIT_USAGE
     async with client:

@@ -67,6 +67,16 @@ def _build_parser() -> argparse.ArgumentParser:
         help="talk to another API base (an emulator, a self-hosted instance); repeatable",
     )
     resolve.add_argument(
+        "--link-host",
+        action="append",
+        default=[],
+        metavar="PLATFORM=HOST",
+        help=(
+            "the --api-base of PLATFORM is a self-hosted instance whose invite links are on"
+            " HOST; its links resolve there, the official ones as usual; repeatable"
+        ),
+    )
+    resolve.add_argument(
         "--allow-insecure",
         action="store_true",
         help="let an --api-base on another host be plain http (a network you trust)",
@@ -126,6 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=args.file,
             as_json=args.json,
             api_bases=args.api_base,
+            link_hosts=args.link_host,
             allow_insecure=args.allow_insecure,
         )
     return _demo(args.name, list_only=args.list, out=sys.stdout)

@@ -17,6 +17,7 @@ from invitekit._cli_resolve import (
     build_client,
     describe,
     parse_api_bases,
+    print_json,
     print_table,
     run_resolve,
 )
@@ -198,3 +199,47 @@ def test_allow_insecure_reaches_the_resolve_command() -> None:
     )
     assert result.returncode == EXIT_SOME_FAILED  # ran: the fake link is dead
     assert "skipping stoat" not in result.stderr
+
+
+async def test_a_self_hosted_instance_beside_the_official_one() -> None:
+    from invitekit_stoat.emulator import StoatEmulator
+
+    emulator = StoatEmulator()
+    owner = emulator.add_user("owner")
+    server = emulator.add_server("Home Lounge", owner=owner)
+    emulator.add_invite(emulator.add_channel(server, "general"), creator=owner, code="H0me1234")
+    async with emulator.serve() as api_base:
+        out, errors = io.StringIO(), io.StringIO()
+        client = build_client(
+            {"stoat": api_base}, errors, link_hosts={"stoat": ["chat.example.org"]}
+        )
+        assert client is not None
+        async with client:
+            official = client.adapter("stoat")
+            self_hosted = client.adapter("stoat", "chat.example.org")
+            assert official.instance is None
+            assert self_hosted.instance == "chat.example.org"
+            assert self_hosted.api_base == api_base  # type: ignore[attr-defined]
+            assert official.api_base != api_base  # type: ignore[attr-defined]
+            refs = client.find_invites(
+                "new https://chat.example.org/invite/H0me1234 and old https://stt.gg/H0me1234"
+            )
+            assert [(ref.code, ref.instance) for ref in refs] == [
+                ("H0me1234", "chat.example.org"),
+                ("H0me1234", None),
+            ]
+            results = await client.resolve_all("https://chat.example.org/invite/H0me1234")
+        print_json(results, out)
+    (record,) = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert record["instance"] == "chat.example.org"
+    assert record["url"] == "https://chat.example.org/invite/H0me1234"
+    assert (record["ok"], record["name"]) == (True, "Home Lounge")
+    assert errors.getvalue() == ""
+
+
+def test_a_link_host_needs_the_instances_api_base() -> None:
+    errors = io.StringIO()
+    assert build_client({}, errors, link_hosts={"stoat": ["chat.example.org"]}) is None
+    assert "--api-base" in errors.getvalue()
+    result = run("--link-host", "stoat", "x")
+    assert result.returncode == EXIT_USAGE
