@@ -25,10 +25,10 @@ from invitekit.http import (
     FormPart,
     HTTPTransport,
     RateLimitStore,
-    RetryPolicy,
     Route,
-    Secret,
     Throttle,
+    Transport,
+    TransportOptions,
 )
 from invitekit_discord import _decode
 from invitekit_discord._convert import PLATFORM
@@ -84,6 +84,9 @@ class DiscordAdapter(Adapter):
         sleep: How to wait, for tests.
         allow_insecure: Accept a plain ``http://`` ``api_base`` on a host other than
             this machine (loopback bases are always accepted).
+        transport: What sends the finished requests (``invitekit.http.Transport``): the
+            network by default; a ``MockTransport`` answers them in tests, with rate
+            limits, retries and error mapping working as they do over the network.
 
     ``accept`` is not available to bots on Discord: it raises ``UnsupportedOperation``.
     ``create_invite`` takes Discord's options as keywords: ``unique`` (bool),
@@ -126,38 +129,39 @@ class DiscordAdapter(Adapter):
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         allow_insecure: bool = False,
+        transport: Transport | None = None,
     ) -> None:
         credential = None
         if token is not None:
             raw: object = token
-            try:
-                # Accept the header form too; "Bot Bot …" would never authenticate.
-                secret = Secret(raw.removeprefix("Bot ") if isinstance(raw, str) else token)
-            except (TypeError, ValueError) as exc:
-                raise InvalidArgument(f"invalid Discord token: {exc}", platform=PLATFORM) from None
-            credential = Credential("Authorization", secret, scheme="Bot")
-        try:
-            retry = RetryPolicy(max_retries=max_retries)
-        except ValueError as exc:
-            raise InvalidArgument(str(exc), platform=PLATFORM) from None
+            # Accept the header form too; "Bot Bot …" would never authenticate.
+            credential = Credential.from_token(
+                "Authorization",
+                raw.removeprefix("Bot ") if isinstance(raw, str) else raw,
+                scheme="Bot",
+                platform=PLATFORM,
+            )
         self.api_base = api_base
-        self._transport = HTTPTransport(
+        options = TransportOptions(
+            timeout=timeout,
+            max_retries=max_retries,
+            wait_for_rate_limits=wait_for_rate_limits,
+            max_wait=max_wait,
+            rate_limit_store=rate_limit_store,
+            clock=clock,
+            sleep=sleep,
+            allow_insecure=allow_insecure,
+            transport=transport,
+        )
+        self._transport = options.build(
             api_base,
             platform=PLATFORM,
             error_mapper=map_error,
             rate_limits=DiscordRateLimits(),
             credential=credential,
             user_agent=f"DiscordBot ({PROJECT_URL}, {invitekit.__version__})",
-            timeout=timeout,
-            retry=retry,
             throttles={} if lookup_limit is None else {_LOOKUPS: lookup_limit},
             global_throttle=global_limit,
-            rate_limit_store=rate_limit_store,
-            wait_for_rate_limits=wait_for_rate_limits,
-            max_wait=max_wait,
-            clock=clock,
-            sleep=sleep,
-            allow_insecure=allow_insecure,
         )
         self._lookups = None if lookup_limit is None else _LOOKUPS
 

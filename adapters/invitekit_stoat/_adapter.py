@@ -24,9 +24,9 @@ from invitekit.http import (
     HTTPTransport,
     RateLimitStore,
     Response,
-    RetryPolicy,
     Route,
-    Secret,
+    Transport,
+    TransportOptions,
 )
 from invitekit_stoat import _convert, _wire
 from invitekit_stoat._details import DEFAULT_CDN_BASE
@@ -90,6 +90,9 @@ class StoatAdapter(Adapter):
         allow_insecure: Accept a plain ``http://`` ``api_base`` on a host other than
             this machine, for a self-hosted instance on a trusted network (loopback
             bases are always accepted).
+        transport: What sends the finished requests (``invitekit.http.Transport``): the
+            network by default; a ``MockTransport`` answers them in tests, with rate
+            limits, retries and error mapping working as they do over the network.
 
     Raises:
         InvalidArgument: An option is malformed (a token with line breaks, a base URL
@@ -115,8 +118,8 @@ class StoatAdapter(Adapter):
 
     def __init__(
         self,
-        *,
         token: str | None = None,
+        *,
         bot: bool = True,
         api_base: str = DEFAULT_API_BASE,
         cdn_base: str = DEFAULT_CDN_BASE,
@@ -130,21 +133,16 @@ class StoatAdapter(Adapter):
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         allow_insecure: bool = False,
+        transport: Transport | None = None,
     ) -> None:
         credential = None
         if token is not None:
-            try:
-                secret = Secret(token)
-            except (TypeError, ValueError) as exc:
-                raise InvalidArgument(f"invalid token: {exc}", platform=self.platform) from None
-            credential = Credential("X-Bot-Token" if bot else "X-Session-Token", secret)
+            credential = Credential.from_token(
+                "X-Bot-Token" if bot else "X-Session-Token", token, platform=self.platform
+            )
         cdn: object = cdn_base  # callers without type checking pass anything
         if not isinstance(cdn, str) or not cdn.startswith(("http://", "https://")):
             raise InvalidArgument(f"cdn_base must be http(s): {cdn_base!r}", platform=self.platform)
-        try:
-            retry = RetryPolicy(max_retries=max_retries)
-        except ValueError as exc:
-            raise InvalidArgument(str(exc), platform=self.platform) from exc
         self.bot = bool(bot)
         self.authenticated = credential is not None
         self.cdn_base = cdn_base.rstrip("/")
@@ -155,7 +153,18 @@ class StoatAdapter(Adapter):
         if instance is not None and not hosts:
             hosts = [instance]
         self._link_rules = instance_rules(hosts, instance) if hosts else self.link_rules
-        self._transport = HTTPTransport(
+        options = TransportOptions(
+            timeout=timeout,
+            max_retries=max_retries,
+            wait_for_rate_limits=wait_for_rate_limits,
+            max_wait=max_wait,
+            rate_limit_store=rate_limit_store,
+            clock=clock,
+            sleep=sleep,
+            allow_insecure=allow_insecure,
+            transport=transport,
+        )
+        self._transport = options.build(
             api_base,
             platform=self.platform,
             error_mapper=_map_error,
@@ -164,14 +173,6 @@ class StoatAdapter(Adapter):
             user_agent=_USER_AGENT,
             # Without it, Rocket's own error pages (bad tokens, panics) come back as HTML.
             headers={"Accept": "application/json"},
-            timeout=timeout,
-            retry=retry,
-            wait_for_rate_limits=wait_for_rate_limits,
-            max_wait=max_wait,
-            rate_limit_store=rate_limit_store,
-            clock=clock,
-            sleep=sleep,
-            allow_insecure=allow_insecure,
         )
 
     @property

@@ -74,6 +74,25 @@ class Credential:
         self.scheme = scheme
         self.secret = secret
 
+    @classmethod
+    def from_token(
+        cls, header: str, token: object, *, scheme: str | None = None, platform: str | None = None
+    ) -> Credential:
+        """The credential for a token as a user gave it.
+
+        Raises:
+            InvalidArgument: ``token`` is not a non-empty string without control
+                characters (the message never shows it).
+        """
+        from invitekit.errors import InvalidArgument
+
+        try:
+            secret = Secret(token)  # type: ignore[arg-type]
+        except (TypeError, ValueError) as exc:
+            what = "token" if platform is None else f"{platform} token"
+            raise InvalidArgument(f"invalid {what}: {exc}", platform=platform) from None
+        return cls(header, secret, scheme=scheme)
+
     def header_value(self) -> str:
         """Return the header value, secret included; send it, never log it."""
         token = self.secret.reveal()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlsplit
 
-__all__ = ["IDEMPOTENT_METHODS", "FormPart", "Response", "Route"]
+__all__ = ["IDEMPOTENT_METHODS", "FormPart", "Request", "Response", "Route"]
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 """Methods whose requests may be sent again after a failure (RFC 9110, 9.2.2)."""
@@ -67,6 +67,44 @@ class FormPart:
     value: bytes | str
     filename: str | None = None
     content_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request as a ``Transport`` sends it: everything is decided already.
+
+    Attributes:
+        method: The HTTP method, upper-case.
+        url: The whole URL, query included.
+        headers: Every header to send: the transport's defaults, the credential and the
+            call's own. Holds the token: never log it whole.
+        body: The body (JSON, encoded), or ``None``.
+        form: A ``multipart/form-data`` body instead, or ``None``.
+    """
+
+    method: str
+    url: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+    form: tuple[FormPart, ...] | None = None
+
+    @property
+    def path(self) -> str:
+        """The URL's path, without the query."""
+        return urlsplit(self.url).path or "/"
+
+    @property
+    def query(self) -> dict[str, str]:
+        """The URL's query parameters (the last value of a repeated one)."""
+        return dict(parse_qsl(urlsplit(self.url).query, keep_blank_values=True))
+
+    def header(self, name: str) -> str | None:
+        """Return the header ``name`` (any case), or ``None``."""
+        wanted = name.lower()
+        for key, value in self.headers.items():
+            if key.lower() == wanted:
+                return value
+        return None
 
 
 @dataclass(frozen=True)

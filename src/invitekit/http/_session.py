@@ -1,4 +1,5 @@
-"""The one module that touches aiohttp, imported only when a request is about to be sent.
+"""``AiohttpTransport``: the one module that touches aiohttp, imported only when a request
+is about to be sent.
 
 It owns one ``ClientSession``, opened on the first request and closed by ``close``, and
 turns every aiohttp failure into ``TransportError`` with the cause chained.
@@ -7,43 +8,53 @@ turns every aiohttp failure into ``TransportError`` with the cause chained.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from invitekit.errors import InvalidArgument, TransportError
-from invitekit.http._credentials import Credential
-from invitekit.http._messages import FormPart, Response
+from invitekit.http._messages import Request, Response
 
 if TYPE_CHECKING:
     import aiohttp
 
-__all__ = ["Session"]
+__all__ = ["AiohttpTransport"]
 
 
-class Session:
-    """A lazily opened aiohttp session for one base URL.
+class AiohttpTransport:
+    """The default ``Transport``: a lazily opened aiohttp session.
 
     Args:
-        platform: For error messages.
         timeout: Seconds a whole request (connect, send, read) may take.
-        headers: Sent with every request.
-        credential: Sent with every request; masked in every message.
+        platform: For error messages.
+        scrub: Masks secrets in the messages of the errors it raises (an adapter passes
+            its credential's ``scrub``).
+
+    Raises:
+        InvalidArgument: ``timeout`` is not a positive number.
     """
 
     def __init__(
         self,
         *,
-        platform: str | None,
-        timeout: float,
-        headers: Mapping[str, str],
-        credential: Credential | None,
+        timeout: float = 15.0,
+        platform: str | None = None,
+        scrub: Callable[[str], str] | None = None,
     ) -> None:
+        given: object = timeout  # callers' annotations are not checked at runtime
+        if isinstance(given, bool) or not isinstance(given, (int, float)) or not given > 0:
+            raise InvalidArgument(
+                f"timeout must be a positive number: {timeout!r}", platform=platform
+            )
         self._platform = platform
-        self._timeout = timeout
-        self._headers = dict(headers)
-        self._credential = credential
+        self._timeout = float(timeout)
+        self._scrub = scrub
         self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def timeout(self) -> float:
+        """Seconds a whole request may take."""
+        return self._timeout
 
     @property
     def is_open(self) -> bool:
@@ -54,11 +65,7 @@ class Session:
         import aiohttp
 
         if self._session is None:
-            headers = dict(self._headers)
-            if self._credential is not None:
-                headers[self._credential.header] = self._credential.header_value()
             self._session = aiohttp.ClientSession(
-                headers=headers,
                 timeout=aiohttp.ClientTimeout(total=self._timeout),
                 # Cookies have no place in token-authenticated API calls.
                 cookie_jar=aiohttp.DummyCookieJar(),
@@ -72,16 +79,7 @@ class Session:
                 self._session._retry_connection = False
         return self._session
 
-    async def send(
-        self,
-        method: str,
-        url: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        headers: Mapping[str, str] | None = None,
-        body: bytes | None = None,
-        form: Sequence[FormPart] | None = None,
-    ) -> Response:
+    async def send(self, request: Request) -> Response:
         """Send one request and read the whole response.
 
         Raises:
@@ -91,18 +89,18 @@ class Session:
         import aiohttp
 
         session = self._open()
-        if params:
-            # Joined here rather than by aiohttp: building the URL once is cheaper.
-            url = f"{url}{'&' if '?' in url else '?'}{urlencode(params, quote_via=quote)}"
-        data: bytes | aiohttp.FormData | None = body
-        if form is not None:
+        data: bytes | aiohttp.FormData | None = request.body
+        if request.form is not None:
             data = aiohttp.FormData()
-            for part in form:
+            for part in request.form:
                 data.add_field(
                     part.name, part.value, filename=part.filename, content_type=part.content_type
                 )
+        method, url = request.method, request.url
         try:
-            async with session.request(method, url, headers=headers, data=data) as response:
+            async with session.request(
+                method, url, headers=dict(request.headers), data=data
+            ) as response:
                 payload = await response.read()
                 return Response(
                     status=response.status,
@@ -127,13 +125,16 @@ class Session:
 
     def _describe(self, exc: BaseException) -> str:
         detail = f"{type(exc).__name__}: {exc}"
-        return detail if self._credential is None else self._credential.scrub(detail)
+        return detail if self._scrub is None else self._scrub(detail)
 
     async def close(self) -> None:
         """Close the aiohttp session, if one was opened."""
         session, self._session = self._session, None
         if session is not None:
             await session.close()
+
+    def __repr__(self) -> str:
+        return f"<AiohttpTransport timeout={self._timeout:g}s>"
 
 
 def _path(url: str) -> str:

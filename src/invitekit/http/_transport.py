@@ -13,6 +13,7 @@ import math
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import msgspec
 
@@ -21,7 +22,7 @@ from invitekit.errors import HTTPError, InvalidArgument, RateLimited, TransportE
 from invitekit.http._credentials import Credential
 from invitekit.http._errors import ErrorMapper, generic_error
 from invitekit.http._limiter import MemoryRateLimitStore, RateLimitStore
-from invitekit.http._messages import FormPart, Response, Route
+from invitekit.http._messages import FormPart, Request, Response, Route
 from invitekit.http._ratelimits import (
     DefaultRateLimits,
     RateLimitInfo,
@@ -32,7 +33,8 @@ from invitekit.http._ratelimits import (
     parse_retry_after,
 )
 from invitekit.http._retry import RetryPolicy
-from invitekit.http._session import Session
+from invitekit.http._session import AiohttpTransport
+from invitekit.http._transports import Transport
 from invitekit.http._urls import check_base_url
 
 __all__ = ["HTTPTransport"]
@@ -76,13 +78,17 @@ class HTTPTransport:
         sleep: The coroutine used to wait; for tests.
         allow_insecure: Accept a plain ``http://`` base on a host other than this
             machine; the token then crosses the network unencrypted.
+        transport: What sends the finished requests: an ``AiohttpTransport`` with
+            ``timeout`` by default, a ``MockTransport`` in tests (``timeout`` is then the
+            mock's business).
 
     Raises:
         InvalidArgument: ``base_url`` is not an http(s) URL, carries credentials, a
             query or a fragment, or is plain http to another host without
             ``allow_insecure``; a number is out of range; a throttle is named
             ``"global"`` alongside ``global_throttle``; or a header (``user_agent``
-            included) could not travel as one header line.
+            included) could not travel as one header line; or ``transport`` lacks
+            ``send`` and ``close``.
     """
 
     def __init__(
@@ -106,6 +112,7 @@ class HTTPTransport:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         allow_insecure: bool = False,
+        transport: Transport | None = None,
     ) -> None:
         base = check_base_url(base_url, allow_insecure=allow_insecure, platform=platform)
         if not _is_number(timeout) or timeout <= 0:
@@ -140,12 +147,16 @@ class HTTPTransport:
         default_headers = dict(headers or {})
         if user_agent is not None:
             default_headers["User-Agent"] = user_agent
-        default_headers = check_headers(default_headers, platform=platform)
-        self._session = Session(
-            platform=platform,
+        self._headers = check_headers(default_headers, platform=platform)
+        if transport is not None and not isinstance(transport, Transport):
+            raise InvalidArgument(
+                f"transport must have async send(request) and close(): {transport!r}",
+                platform=platform,
+            )
+        self._wire: Transport = transport or AiohttpTransport(
             timeout=float(timeout),
-            headers=default_headers,
-            credential=credential,
+            platform=platform,
+            scrub=None if credential is None else credential.scrub,
         )
         self._closed = False
 
@@ -157,7 +168,7 @@ class HTTPTransport:
     @property
     def session_open(self) -> bool:
         """Whether an HTTP session is open right now (one opens on the first request)."""
-        return self._session.is_open
+        return bool(getattr(self._wire, "is_open", False))
 
     @property
     def authenticated(self) -> bool:
@@ -208,15 +219,23 @@ class HTTPTransport:
         if route.throttle is not None:
             throttles = [(route.throttle, self._throttles[route.throttle]), *throttles]
         url = self.base_url + route.path
+        if params:
+            url = f"{url}?{urlencode(params, quote_via=quote)}"
+        all_headers = dict(self._headers)
+        if self._credential is not None:
+            # Revealed per request, never kept: the transport's state shows no token.
+            all_headers[self._credential.header] = self._credential.header_value()
+        all_headers.update(send_headers)
+        request = Request(
+            route.method, url, all_headers, body, None if form is None else tuple(form)
+        )
         attempt = 0
         while True:
             ticket = await self._limiter.acquire(self._scope, key, throttles, self._wait)
             # The store hears of every attempt once, answered or not, so no bucket
             # waits on a request that was lost.
             try:
-                response = await self._session.send(
-                    route.method, url, params=params, headers=send_headers, body=body, form=form
-                )
+                response = await self._wire.send(request)
             except TransportError:
                 await self._limiter.update(self._scope, key, None, ticket)
                 if not route.idempotent or attempt >= self._retry.max_retries:
@@ -252,7 +271,7 @@ class HTTPTransport:
     async def close(self) -> None:
         """Close the HTTP session; later requests raise ``TransportError``. Safe to repeat."""
         self._closed = True
-        await self._session.close()
+        await self._wire.close()
 
     async def __aenter__(self) -> HTTPTransport:
         return self
