@@ -142,18 +142,8 @@ class DiscordAdapter(Adapter):
                 platform=PLATFORM,
             )
         self.api_base = api_base
-        options = TransportOptions(
-            timeout=timeout,
-            max_retries=max_retries,
-            wait_for_rate_limits=wait_for_rate_limits,
-            max_wait=max_wait,
-            rate_limit_store=rate_limit_store,
-            clock=clock,
-            sleep=sleep,
-            allow_insecure=allow_insecure,
-            transport=transport,
-        )
-        self._transport = options.build(
+        # The keyword parameters above that TransportOptions names, as given.
+        self._transport = TransportOptions.pick(locals()).build(
             api_base,
             platform=PLATFORM,
             error_mapper=map_error,

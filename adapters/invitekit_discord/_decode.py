@@ -15,8 +15,15 @@ from typing import Any
 
 import msgspec
 
-from invitekit import PayloadError, PrivateInvite, PublicInvite
-from invitekit.decoding import as_raw, decode_payload, decode_tagged
+from invitekit import PrivateInvite, PublicInvite
+from invitekit.decoding import (
+    DECODE_ERRORS,
+    JSON_TEXT,
+    as_raw,
+    decode_items,
+    decode_payload,
+    decode_tagged,
+)
 from invitekit_discord import _convert, _wire
 from invitekit_discord._convert import PLATFORM
 from invitekit_discord._details import DiscordVanityURL, TargetUsersJob
@@ -29,26 +36,19 @@ __all__ = [
     "decode_vanity_url",
 ]
 
-_JSON_TEXT = (bytes, bytearray, memoryview, str, msgspec.Raw)
-# Deeper nesting than the stack allows ends the fast path too; the careful one names it.
-_DECODE_ERRORS = (msgspec.MsgspecError, UnicodeDecodeError, RecursionError)
-
 
 class _Unknown(msgspec.Struct):
     raw: dict[str, Any]
 
 
-def _missing_type(error: PayloadError) -> bool:
-    return error.path == "$" and "missing required field `type`" in error.message
+def _guild_invite(data: Any) -> _wire.GuildInviteBody:
+    return decode_payload(_wire.GUILD_INVITE_DECODER, data, platform=PLATFORM)
 
 
 def _decode_invite(data: Any) -> _convert.AnyInvite | _Unknown:
-    try:
-        return decode_tagged(_wire.INVITE_DECODER, data, platform=PLATFORM, unknown=_Unknown)
-    except PayloadError as error:
-        if not _missing_type(error):
-            raise
-    return decode_payload(_wire.GUILD_INVITE_DECODER, data, platform=PLATFORM)
+    return decode_tagged(
+        _wire.INVITE_DECODER, data, platform=PLATFORM, unknown=_Unknown, missing=_guild_invite
+    )
 
 
 def decode_public(data: Any) -> PublicInvite:
@@ -57,12 +57,12 @@ def decode_public(data: Any) -> PublicInvite:
     Raises:
         PayloadError: The payload is malformed.
     """
-    if isinstance(data, _JSON_TEXT):
+    if isinstance(data, JSON_TEXT):
         # One pass for a well-formed invite of a known type; anything else takes the
         # careful path below, which also names the JSON path of what is wrong.
         try:
             decoded = _wire.INVITE_DECODER.decode(data)
-        except _DECODE_ERRORS:
+        except DECODE_ERRORS:
             pass
         else:
             if not _convert.guildless(decoded):
@@ -96,11 +96,10 @@ def decode_private_list(data: Any) -> list[PrivateInvite]:
         PayloadError: ``data`` is not an array or an item is malformed; the path names
             the item (``$[3].code``).
     """
-    items: list[Any]
-    if isinstance(data, _JSON_TEXT):
+    if isinstance(data, JSON_TEXT):
         try:
             decoded = _wire.INVITE_LIST_DECODER.decode(data)
-        except _DECODE_ERRORS:
+        except DECODE_ERRORS:
             pass  # the item-by-item path below keeps the good items and names the bad one
         else:
             # Friend and guildless invites are kept whole, as parsed JSON: item by item.
@@ -108,29 +107,7 @@ def decode_private_list(data: Any) -> list[PrivateInvite]:
                 isinstance(item, _wire.FriendInvite) or _convert.guildless(item) for item in decoded
             ):
                 return [_convert.private_invite(item) for item in decoded]
-        raw_items: list[msgspec.Raw] = decode_payload(
-            _wire.RAW_LIST_DECODER, data, platform=PLATFORM
-        )
-        items = list(raw_items)
-    elif isinstance(data, (list, tuple)):
-        items = list(data)
-    else:
-        raise PayloadError(
-            f"malformed discord payload at $: expected an array, got {type(data).__name__}",
-            platform=PLATFORM,
-        )
-    invites: list[PrivateInvite] = []
-    for index, item in enumerate(items):
-        try:
-            invites.append(decode_private(item))
-        except PayloadError as error:
-            path = f"$[{index}]{error.path[1:]}"
-            raise PayloadError(
-                error.message.replace(f" at {error.path}:", f" at {path}:", 1),
-                platform=PLATFORM,
-                path=path,
-            ) from error
-    return invites
+    return decode_items(data, decode_private, platform=PLATFORM)
 
 
 def decode_vanity_url(data: Any, guild_id: str) -> DiscordVanityURL:

@@ -19,6 +19,7 @@ from invitekit import (
     NotFound,
     Unauthorized,
 )
+from invitekit.decoding import DECODE_ERRORS
 from invitekit.errors import error_for_status
 from invitekit.http import Response, Route, describe_status, generic_error
 from invitekit_discord import _wire
@@ -42,7 +43,7 @@ _BY_CODE: dict[int, type[HTTPError]] = {
 }
 
 
-_UNREADABLE = (msgspec.MsgspecError, UnicodeDecodeError, RecursionError)
+_UNREADABLE = DECODE_ERRORS
 """Bodies that are not JSON (or not UTF-8), or JSON nested deeper than the stack allows."""
 _MAX_DEPTH = 32
 

@@ -153,18 +153,8 @@ class StoatAdapter(Adapter):
         if instance is not None and not hosts:
             hosts = [instance]
         self._link_rules = instance_rules(hosts, instance) if hosts else self.link_rules
-        options = TransportOptions(
-            timeout=timeout,
-            max_retries=max_retries,
-            wait_for_rate_limits=wait_for_rate_limits,
-            max_wait=max_wait,
-            rate_limit_store=rate_limit_store,
-            clock=clock,
-            sleep=sleep,
-            allow_insecure=allow_insecure,
-            transport=transport,
-        )
-        self._transport = options.build(
+        # The keyword parameters above that TransportOptions names, as given.
+        self._transport = TransportOptions.pick(locals()).build(
             api_base,
             platform=self.platform,
             error_mapper=_map_error,

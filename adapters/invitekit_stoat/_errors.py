@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import http
 
-import msgspec
-
 from invitekit import (
     AlreadyMember,
     BadRequest,
@@ -28,6 +26,7 @@ from invitekit import (
     TooManyServers,
     Unauthorized,
 )
+from invitekit.decoding import DECODE_ERRORS
 from invitekit.errors import error_for_status
 from invitekit_stoat import _wire
 
@@ -101,7 +100,7 @@ def error_from_response(status: int, body: bytes, *, invite_route: bool = False)
     """
     try:
         parsed = _wire.ERROR_DECODER.decode(body) if body.strip() else None
-    except (msgspec.MsgspecError, UnicodeDecodeError, RecursionError):
+    except DECODE_ERRORS:
         parsed = None
     if parsed is not None and parsed.type is not None:
         return _typed(status, parsed, invite_route=invite_route)

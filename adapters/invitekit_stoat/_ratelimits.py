@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import msgspec
 
+from invitekit.decoding import DECODE_ERRORS
 from invitekit.http import RateLimitInfo, Response, Route, RouteKey, parse_rate_limit_headers
 
 __all__ = ["StoatRateLimits"]
@@ -43,7 +44,7 @@ class StoatRateLimits:
         if response.status == 429:
             try:
                 retry_after = _RETRY_AFTER.decode(response.body).retry_after
-            except (msgspec.MsgspecError, UnicodeDecodeError, RecursionError):
+            except DECODE_ERRORS:
                 retry_after = None
             if retry_after is not None and retry_after < 0:
                 retry_after = None

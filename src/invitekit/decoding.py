@@ -21,8 +21,11 @@ from invitekit.models import PrivateInvite, PublicInvite
 from invitekit.registry import get_adapter_class
 
 __all__ = [
+    "DECODE_ERRORS",
+    "JSON_TEXT",
     "as_raw",
     "as_raw_object",
+    "decode_items",
     "decode_payload",
     "decode_private_invite",
     "decode_private_invites",
@@ -34,14 +37,19 @@ __all__ = [
 
 T = TypeVar("T")
 U = TypeVar("U")
+V = TypeVar("V")
 
 _PATH = re.compile(r" - at `(\$[^`]*)`$")
 _JSON_ANY: msgspec.json.Decoder[Any] = msgspec.json.Decoder()
-_JSON_TEXT = (bytes, bytearray, memoryview, str, msgspec.Raw)
+JSON_TEXT = (bytes, bytearray, memoryview, str, msgspec.Raw)
+"""The types decoders read as JSON text; anything else is already-parsed data."""
 # msgspec skips the keys a Struct ignores without checking their UTF-8; decoding the same
 # bytes without a Struct then fails with UnicodeDecodeError rather than a DecodeError.
 # JSON nested deeper than the interpreter's recursion limit raises RecursionError.
-_DECODE_ERRORS = (msgspec.MsgspecError, UnicodeDecodeError, RecursionError)
+DECODE_ERRORS = (msgspec.MsgspecError, UnicodeDecodeError, RecursionError)
+"""Everything msgspec decoding can raise for bad input: catch this, not a narrower set."""
+_JSON_TEXT = JSON_TEXT
+_DECODE_ERRORS = DECODE_ERRORS
 
 
 def decode_public_invite(platform: str, data: PayloadInput) -> PublicInvite:
@@ -150,25 +158,33 @@ def decode_tagged(
     platform: str,
     unknown: Callable[[dict[str, Any]], U],
     tag_field: str = "type",
-) -> T | U:
+    missing: Callable[[PayloadInput], V] | None = None,
+) -> T | U | V:
     """Decode a tagged union, handing objects with an unknown tag value to ``unknown``.
 
     ``unknown`` receives the parsed object and typically builds an ``Unknown…Invite``.
-    A missing tag or a tag of the wrong type is still a ``PayloadError``.
+    An object without ``tag_field`` goes to ``missing`` (given ``data`` as it came), for
+    platforms where an untagged payload means one member (Discord's older payloads are
+    guild invites); without ``missing``, a missing tag or a tag of the wrong type is a
+    ``PayloadError``.
 
     Raises:
         PayloadError: The data does not match a known member and is not an object with
-            an unrecognised ``tag_field`` value.
+            an unrecognised ``tag_field`` value (or, with ``missing``, without one);
+            what ``missing`` raises.
     """
     try:
         return decode_payload(decoder, data, platform=platform)
     except PayloadError as error:
-        if error.path != f"$.{tag_field}" or "Invalid value" not in error.message:
-            raise
-        raw = as_raw(data, platform=platform)
-        if not isinstance(raw, dict):  # pragma: no cover - the tag error implies an object
-            raise
-        return unknown(raw)
+        if error.path == f"$.{tag_field}" and "Invalid value" in error.message:
+            raw = as_raw(data, platform=platform)
+            if isinstance(raw, dict):
+                return unknown(raw)
+        elif missing is not None and error.path == "$":
+            raw = as_raw(data, platform=platform)
+            if isinstance(raw, dict) and tag_field not in raw:
+                return missing(data)
+        raise
 
 
 _RAW_LIST: msgspec.json.Decoder[list[msgspec.Raw]] = msgspec.json.Decoder(list[msgspec.Raw])
@@ -186,30 +202,24 @@ def _list_decoder(decoder: msgspec.json.Decoder[T]) -> msgspec.json.Decoder[list
     return listed
 
 
-def decode_tagged_list(
-    decoder: msgspec.json.Decoder[T],
+def decode_items(
     data: PayloadInput,
+    decode_item: Callable[[Any], T],
     *,
     platform: str,
-    unknown: Callable[[dict[str, Any]], U],
-    tag_field: str = "type",
-) -> list[T | U]:
-    """Decode a JSON array of a tagged union, item by item, as ``decode_tagged`` does.
+) -> list[T]:
+    """Decode a JSON array item by item with ``decode_item``, naming a bad item's place.
 
-    One item of an unknown type does not spoil the others.
+    ``data`` is JSON text (each item is handed over as ``msgspec.Raw``) or a parsed list.
+    Adapters use it after their one-pass fast path failed, so that the error names the
+    item (``$[3].code``) and good items decode as they would alone.
 
     Raises:
         PayloadError: ``data`` is not an array, or an item is malformed; ``.path`` names
-            the item (``$[3].code``).
+            the item.
     """
     items: list[Any]
     if isinstance(data, _JSON_TEXT):
-        # One pass over the whole array when every item is well-formed and of a known
-        # type; otherwise item by item below, which keeps the good ones and names the bad.
-        try:
-            return list(_list_decoder(decoder).decode(data))
-        except _DECODE_ERRORS:
-            pass
         items = decode_payload(_RAW_LIST, data, platform=platform)
     elif isinstance(data, (list, tuple)):
         items = list(data)
@@ -218,14 +228,10 @@ def decode_tagged_list(
             f"malformed {platform} payload at $: expected an array, got {type(data).__name__}",
             platform=platform,
         )
-    decoded: list[T | U] = []
+    decoded: list[T] = []
     for index, item in enumerate(items):
         try:
-            decoded.append(
-                decode_tagged(
-                    decoder, item, platform=platform, unknown=unknown, tag_field=tag_field
-                )
-            )
+            decoded.append(decode_item(item))
         except PayloadError as error:
             path = f"$[{index}]{error.path[1:]}"
             raise PayloadError(
@@ -234,3 +240,36 @@ def decode_tagged_list(
                 path=path,
             ) from error
     return decoded
+
+
+def decode_tagged_list(
+    decoder: msgspec.json.Decoder[T],
+    data: PayloadInput,
+    *,
+    platform: str,
+    unknown: Callable[[dict[str, Any]], U],
+    tag_field: str = "type",
+    missing: Callable[[PayloadInput], V] | None = None,
+) -> list[T | U | V]:
+    """Decode a JSON array of a tagged union, item by item, as ``decode_tagged`` does.
+
+    One item of an unknown type does not spoil the others.
+
+    Raises:
+        PayloadError: ``data`` is not an array, or an item is malformed; ``.path`` names
+            the item (``$[3].code``).
+    """
+    if isinstance(data, _JSON_TEXT):
+        # One pass over the whole array when every item is well-formed and of a known
+        # type; otherwise item by item, which keeps the good ones and names the bad.
+        try:
+            return list(_list_decoder(decoder).decode(data))
+        except _DECODE_ERRORS:
+            pass
+
+    def one(item: Any) -> T | U | V:
+        return decode_tagged(
+            decoder, item, platform=platform, unknown=unknown, tag_field=tag_field, missing=missing
+        )
+
+    return decode_items(data, one, platform=platform)

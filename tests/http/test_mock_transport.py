@@ -10,7 +10,7 @@ import pytest
 
 from invitekit import InviteNotFound, PublicServerInvite, RateLimited, TransportError
 from invitekit.errors import InvalidArgument, ServerError
-from invitekit.http import MockTransport, Request, Response, Transport
+from invitekit.http import MockTransport, Request, Response, Transport, TransportOptions
 from invitekit_discord import DiscordAdapter
 from invitekit_stoat import StoatAdapter
 from tests.http._support import ManualTime
@@ -177,3 +177,10 @@ async def test_a_handler_must_answer_with_a_response() -> None:
     async with discord(transport) as adapter:
         with pytest.raises(TypeError, match="Response"):
             await adapter.fetch_invite("abc")
+
+
+def test_transport_options_pick_their_own_names() -> None:
+    picked = TransportOptions.pick({"timeout": 3.0, "max_retries": 1, "token": "not an option"})
+    assert picked == TransportOptions(timeout=3.0, max_retries=1)
+    with pytest.raises(InvalidArgument, match="max_retries"):
+        TransportOptions(max_retries=-1).build("https://example.com", platform="test")

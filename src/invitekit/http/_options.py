@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from invitekit.errors import InvalidArgument
@@ -39,6 +39,12 @@ class TransportOptions:
     sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep
     allow_insecure: bool = False
     transport: Transport | None = None
+
+    @classmethod
+    def pick(cls, arguments: Mapping[str, Any]) -> TransportOptions:
+        """The options among ``arguments`` (an adapter's ``locals()``, whose keyword
+        parameters carry these names); the others keep their defaults."""
+        return cls(**{f.name: arguments[f.name] for f in fields(cls) if f.name in arguments})
 
     def build(
         self,
