@@ -127,12 +127,34 @@ async def test_a_timeout_with_redis_gone_falls_back_at_once(own_redis_server: Re
     assert fleet.fallbacks == 1
 
 
-async def test_other_failures_are_not_made_again(fleet: RedisFleet) -> None:
+async def test_a_failure_that_stays_while_redis_answers_is_made_once_more(
+    fleet: RedisFleet,
+) -> None:
     attempts: list[int] = []
 
     async def operation(client: Redis) -> str:
         attempts.append(1)
-        raise RedisConnectionError("refused")
+        raise RedisConnectionError("closed by server")
 
     assert await fleet.call("test", operation, _fallback) == "fallback"
-    assert attempts == [1]
+    assert attempts == [1, 1]
+    assert fleet.fallbacks == 1
+
+
+async def test_failures_during_stalls_are_made_again_without_asking_redis(
+    fleet: RedisFleet,
+) -> None:
+    """Two stalls in a row, each longer than the timeout, each failing the call in
+    flight: both are this process's own doing, and the third attempt answers."""
+    attempts: list[int] = []
+
+    async def operation(client: Redis) -> str:
+        attempts.append(1)
+        if len(attempts) < 3:
+            time.sleep(3 * TIMEOUT)  # noqa: ASYNC251 - the stall is the point
+            raise RedisTimeout("the reply came after the timeout")
+        return "answered"
+
+    assert await fleet.call("test", operation, _fallback) == "answered"
+    assert attempts == [1, 1, 1]
+    assert fleet.fallbacks == 0

@@ -6,12 +6,15 @@ Every Redis call of the cache, the coalescing and the rate-limit store goes thro
 meanwhile (no connection attempt, no delay), and the first call after the interval tries
 again. With ``on_unavailable="raise"`` callers get ``RedisUnavailable`` instead.
 
-A timeout is an outage only if Redis does not answer a ping right after it. A process
-whose event loop stalled (starved of CPU, a long collection, a blocking call) finds every
-call in flight timed out when it resumes, although Redis answered long before: asyncio
-runs the expired timers in the same turn as the replies that arrived meanwhile. Taking
-that for an outage made every process of a fleet look up the same invites on its own;
-instead, the calls are made once more. Every operation the fleet runs is safe to repeat.
+A failed call is an outage only if this process's own stall does not explain it and Redis
+does not answer a ping right after it. A process whose event loop stalled (starved of
+CPU, a long collection, a blocking call) finds every call in flight timed out when it
+resumes, although Redis answered long before: asyncio runs the expired timers in the
+same turn as the replies that arrived meanwhile. Taking that for an outage made every
+process of a fleet look up the same invites on its own; instead, a call that failed
+during a stall is made again (up to five times while stalls go on), and any other
+failed call once more if Redis answers a ping. Every operation the fleet runs is safe to
+repeat.
 """
 
 from __future__ import annotations
@@ -28,11 +31,11 @@ from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
-from redis.exceptions import TimeoutError as RedisTimeout
 from typing_extensions import Self
 
 from invitekit.client import CacheSettings
 from invitekit.errors import InvalidArgument, TransportError
+from invitekit.redis._stalls import LoopWatch
 
 if TYPE_CHECKING:
     from invitekit.redis._cache import RedisInviteCache
@@ -48,7 +51,8 @@ OnUnavailable = Literal["fallback", "raise"]
 _NAMESPACE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 FAILURES = (RedisError, OSError, asyncio.TimeoutError)
 """What a Redis call raises when Redis is unreachable, slow, or refuses the command."""
-_TIMEOUTS = (RedisTimeout, asyncio.TimeoutError, TimeoutError)
+_ATTEMPTS_IN_STALLS = 5
+"""How often a call is made while stalls of this process explain its failures."""
 
 
 class RedisUnavailable(TransportError):
@@ -109,6 +113,8 @@ class RedisFleet:
         self._clock = clock
         self._down_until: float | None = None
         self._probe: asyncio.Future[bool] | None = None
+        timeout = client.connection_pool.connection_kwargs.get("socket_timeout") or 1.0
+        self._watch = LoopWatch(late=min(0.25, timeout / 4))
         self._rate_limits: RedisRateLimitStore | None = None
         self.fallbacks = 0
         """Calls answered by the in-process fallback since the fleet was made."""
@@ -219,22 +225,24 @@ class RedisFleet:
         """
         if not self.available:
             return await self._unavailable(what, fallback, None)
-        try:
-            result = await operation(self.client)
-        except FAILURES as exc:
-            failure: BaseException = exc
-        else:
-            self.succeeded()
-            return result
-        if isinstance(failure, _TIMEOUTS) and await self._answers():
-            logger.debug("Redis %s timed out but Redis answers; made again", what)
+        self._watch.start()
+        pinged = False
+        for _ in range(_ATTEMPTS_IN_STALLS):
+            started = time.monotonic()
             try:
                 result = await operation(self.client)
             except FAILURES as exc:
-                failure = exc
+                failure: BaseException = exc
             else:
                 self.succeeded()
                 return result
+            if self._watch.stalled_since(started):
+                logger.debug("Redis %s failed while this process stalled; made again", what)
+                continue
+            if pinged or not await self._answers():
+                break
+            pinged = True
+            logger.debug("Redis %s failed but Redis answers; made again", what)
         if self.failed(what, failure):
             await self._drop_connections()
         return await self._unavailable(what, fallback, failure)
@@ -308,6 +316,7 @@ class RedisFleet:
 
     async def close(self) -> None:
         """Close the Redis client if the fleet made it. Safe to call twice."""
+        self._watch.stop()
         if self._owns_client:
             self._owns_client = False
             await self.client.aclose()
