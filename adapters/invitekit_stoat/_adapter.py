@@ -29,6 +29,7 @@ from invitekit.http import (
     TransportOptions,
 )
 from invitekit_stoat import _convert, _wire
+from invitekit_stoat._decode import decode_public
 from invitekit_stoat._details import DEFAULT_CDN_BASE
 from invitekit_stoat._errors import error_from_response
 from invitekit_stoat._links import STOAT_LINK_RULES, instance_rules
@@ -233,7 +234,7 @@ class StoatAdapter(Adapter):
             PayloadError: ``data`` is malformed; an unknown ``type`` is not an error, it
                 gives ``UnknownPublicInvite``.
         """
-        return cls._public(data, DEFAULT_CDN_BASE)
+        return decode_public(data, cdn_base=DEFAULT_CDN_BASE)
 
     @classmethod
     def decode_private_invite(cls, data: Any) -> PrivateInvite:
@@ -279,15 +280,6 @@ class StoatAdapter(Adapter):
         payload = decode_payload(_wire.JOIN_DECODER, data, platform=cls.platform)
         return _convert.join_result(payload, code=code, cdn_base=cdn_base)
 
-    @classmethod
-    def _public(cls, data: Any, cdn_base: str) -> PublicInvite:
-        payload = decode_tagged(
-            _wire.PUBLIC_DECODER, data, platform=cls.platform, unknown=_convert.unknown_public
-        )
-        if isinstance(payload, (_wire.PublicServer, _wire.PublicGroup)):
-            return _convert.public_invite(payload, cdn_base=cdn_base)
-        return payload
-
     # -- verbs --------------------------------------------------------------------------
 
     async def _fetch_invite(
@@ -297,7 +289,7 @@ class StoatAdapter(Adapter):
             raise UnsupportedOperation("Stoat invites have no events", platform=self.platform)
         # Stoat always sends the member count; with_counts has nothing to switch off.
         response = await self._transport.request(_route(_FETCH, code=code))
-        return self._public(response.body, self.cdn_base)
+        return decode_public(response.body, cdn_base=self.cdn_base)
 
     async def _accept(self, code: str) -> JoinResult:
         response = await self._transport.request(_route(_JOIN, code=code))

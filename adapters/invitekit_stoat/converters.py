@@ -23,6 +23,7 @@ from invitekit import InvalidArgument, PrivateInvite, PublicInvite
 from invitekit.adapter import PayloadInput
 from invitekit.decoding import as_raw_object
 from invitekit_stoat._adapter import StoatAdapter
+from invitekit_stoat._decode import decode_public
 from invitekit_stoat._details import DEFAULT_CDN_BASE
 from invitekit_stoat._wire import PLATFORM
 
@@ -91,7 +92,7 @@ def from_stoat_py(
         )
     if isinstance(invite, (module.ServerInvite, module.GroupInvite)):
         return StoatAdapter.decode_private_invite(_private_payload(invite, module))
-    return StoatAdapter._public(_public_payload(invite, module), cdn_base)
+    return decode_public(_public_payload(invite, module), cdn_base=cdn_base)
 
 
 def from_payload(
@@ -110,7 +111,7 @@ def from_payload(
     raw = as_raw_object(data, platform=PLATFORM)
     if "_id" in raw:
         return StoatAdapter.decode_private_invite(raw)
-    return StoatAdapter._public(raw, cdn_base)
+    return decode_public(raw, cdn_base=cdn_base)
 
 
 def convert(obj: Any, *, cdn_base: str = DEFAULT_CDN_BASE) -> PublicInvite | PrivateInvite:

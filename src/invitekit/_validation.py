@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 
@@ -121,3 +122,13 @@ def check_limit(value: object, *, what: str, platform: str | None = None) -> int
             platform=platform,
         )
     return value
+
+
+def is_count(value: object) -> bool:
+    """Whether ``value`` is a non-negative ``int`` (``bool`` excluded)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def is_number(value: object) -> bool:
+    """Whether ``value`` is a finite ``int`` or ``float`` (``bool`` excluded)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

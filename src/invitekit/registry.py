@@ -23,6 +23,8 @@ __all__ = [
     "get_adapter_class",
     "link_rules_for",
     "register_adapter",
+    "restore",
+    "snapshot",
     "unregister_adapter",
 ]
 
@@ -226,12 +228,18 @@ def default_scanner() -> LinkScanner:
         return _scanner
 
 
-def _snapshot() -> tuple[dict[str, type[Adapter]], dict[str, str], bool]:
+RegistryState = tuple[dict[str, type[Adapter]], dict[str, str], bool]
+
+
+def snapshot() -> RegistryState:
+    """The registry as it is now, for ``restore`` (``invitekit.testing`` isolates tests
+    with the two)."""
     with _lock:
         return dict(_loaded), dict(_declared), _discovered
 
 
-def _restore(state: tuple[dict[str, type[Adapter]], dict[str, str], bool]) -> None:
+def restore(state: RegistryState) -> None:
+    """Put the registry back as ``snapshot`` saw it."""
     global _discovered, _scanner
     with _lock:
         loaded, declared, discovered = state

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from invitekit.client._cache import CacheSettings
 from invitekit.client._client import ClientStats, InviteClient, Resolution
-from invitekit.client._coalesce import Coalescing, MemoryCoalescing
+from invitekit.client._coalesce import Coalescer, Coalescing, MemoryCoalescing
 from invitekit.client._stores import InviteCache, LookupKey, MemoryInviteCache
 
 __all__ = [
     "CacheSettings",
     "ClientStats",
+    "Coalescer",
     "Coalescing",
     "InviteCache",
     "InviteClient",

@@ -29,7 +29,7 @@ from typing import Protocol, runtime_checkable
 
 from invitekit.http._ratelimits import RateLimitInfo, RouteKey, Throttle
 
-__all__ = ["MemoryRateLimitStore", "RateLimitStore", "RateLimitWait", "Ticket", "Wait"]
+__all__ = ["MemoryRateLimitStore", "RateLimitStore", "RateLimitWait", "Ticket"]
 
 
 class RateLimitWait(Protocol):
@@ -39,9 +39,6 @@ class RateLimitWait(Protocol):
     def __call__(self, seconds: float, why: str, /) -> Awaitable[None]:
         """Wait, or raise ``RateLimited``."""
         ...
-
-
-Wait = RateLimitWait
 
 
 @runtime_checkable
@@ -234,7 +231,7 @@ class _Window:
 
 
 class Ticket:
-    """What ``Limiter.acquire`` hands out for one request; give it back to ``update``.
+    """What ``RateLimitStore.acquire`` hands out for one request; give it back to ``update``.
 
     It remembers what counted the request — its bucket, even if the platform renames
     it while the request is out, and the throttles.

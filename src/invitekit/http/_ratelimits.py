@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import NamedTuple, Protocol
 
+from invitekit._validation import is_count, is_number
 from invitekit.http._messages import Response, Route
 
 __all__ = [
@@ -77,20 +78,10 @@ class Throttle:
     period: float
 
     def __post_init__(self) -> None:
-        if not _is_count(self.limit) or self.limit < 1:
+        if not is_count(self.limit) or self.limit < 1:
             raise ValueError(f"throttle limit must be a positive integer: {self.limit!r}")
-        if not _is_number(self.period) or self.period <= 0:
+        if not is_number(self.period) or self.period <= 0:
             raise ValueError(f"throttle period must be a positive number: {self.period!r}")
-
-
-def _is_count(value: object) -> bool:
-    """Whether ``value`` is a non-negative ``int`` (``bool`` excluded)."""
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-def _is_number(value: object) -> bool:
-    """Whether ``value`` is a finite ``int`` or ``float`` (``bool`` excluded)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 class RateLimitPolicy(Protocol):

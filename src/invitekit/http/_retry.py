@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from invitekit.http._ratelimits import _is_count, _is_number
+from invitekit._validation import is_count, is_number
 
 __all__ = ["RetryPolicy"]
 
@@ -35,11 +35,11 @@ class RetryPolicy:
     retry_statuses: frozenset[int] = frozenset({500, 502, 503, 504, 520, 522, 524})
 
     def __post_init__(self) -> None:
-        if not _is_count(self.max_retries):
+        if not is_count(self.max_retries):
             raise ValueError(f"max_retries must be a non-negative integer: {self.max_retries!r}")
         for name in ("backoff", "max_backoff"):
             value = getattr(self, name)
-            if not _is_number(value) or value < 0:
+            if not is_number(value) or value < 0:
                 raise ValueError(f"{name} must be a non-negative number: {value!r}")
 
     def delay(self, attempt: int) -> float:

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 
 import msgspec
 
-from invitekit._validation import check_headers
+from invitekit._validation import check_headers, is_number
 from invitekit.errors import HTTPError, InvalidArgument, RateLimited, TransportError
 from invitekit.http._credentials import Credential
 from invitekit.http._errors import ErrorMapper, generic_error
@@ -29,7 +29,6 @@ from invitekit.http._ratelimits import (
     RateLimitPolicy,
     RouteKey,
     Throttle,
-    _is_number,
     parse_retry_after,
 )
 from invitekit.http._retry import RetryPolicy
@@ -115,11 +114,11 @@ class HTTPTransport:
         transport: Transport | None = None,
     ) -> None:
         base = check_base_url(base_url, allow_insecure=allow_insecure, platform=platform)
-        if not _is_number(timeout) or timeout <= 0:
+        if not is_number(timeout) or timeout <= 0:
             raise InvalidArgument(
                 f"timeout must be a positive number: {timeout!r}", platform=platform
             )
-        if max_wait is not None and (not _is_number(max_wait) or max_wait < 0):
+        if max_wait is not None and (not is_number(max_wait) or max_wait < 0):
             raise InvalidArgument(f"max_wait must be None or >= 0: {max_wait!r}", platform=platform)
         self.base_url = base
         self.platform = platform

@@ -33,8 +33,7 @@ import msgspec
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 
-from invitekit.client import LookupKey
-from invitekit.client._coalesce import Coalescer
+from invitekit.client import Coalescer, LookupKey
 from invitekit.errors import InvalidArgument, InviteError
 from invitekit.models import PublicInvite
 from invitekit.redis._cache import lookup_view

@@ -11,8 +11,8 @@ from invitekit import registry
 @contextmanager
 def isolated_registry() -> Iterator[None]:
     """Let the body register and unregister adapters; restore the registry on exit."""
-    state = registry._snapshot()
+    state = registry.snapshot()
     try:
         yield
     finally:
-        registry._restore(state)
+        registry.restore(state)

@@ -1,0 +1,25 @@
+"""Payload in, model out: the public invite decoder the adapter and the converters share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from invitekit import PublicInvite
+from invitekit.decoding import decode_tagged
+from invitekit_stoat import _convert, _wire
+
+__all__ = ["decode_public"]
+
+
+def decode_public(data: Any, *, cdn_base: str) -> PublicInvite:
+    """Decode a ``GET /invites/{code}`` payload, with image links on ``cdn_base``.
+
+    Raises:
+        PayloadError: The payload is malformed.
+    """
+    payload = decode_tagged(
+        _wire.PUBLIC_DECODER, data, platform=_wire.PLATFORM, unknown=_convert.unknown_public
+    )
+    if isinstance(payload, (_wire.PublicServer, _wire.PublicGroup)):
+        return _convert.public_invite(payload, cdn_base=cdn_base)
+    return payload
