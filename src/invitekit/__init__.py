@@ -38,7 +38,7 @@ from invitekit.errors import (
     UnknownPlatform,
     UnsupportedOperation,
 )
-from invitekit.links import LinkForm, LinkRules, LinkScanner
+from invitekit.links import LinkForm, LinkRules, LinkScanner, find_invites, parse_invite
 from invitekit.models import (
     BaseInvite,
     ChannelType,
@@ -59,7 +59,6 @@ from invitekit.models import (
     UnknownPrivateInvite,
     UnknownPublicInvite,
 )
-from invitekit.parsing import find_invites, parse_invite
 from invitekit.refs import InviteRef
 from invitekit.registry import (
     available_platforms,
@@ -76,6 +75,7 @@ if TYPE_CHECKING:
         Coalescing,
         InviteCache,
         InviteClient,
+        LookupKey,
         MemoryCoalescing,
         MemoryInviteCache,
         Resolution,
@@ -92,6 +92,7 @@ _LAZY = {
             "Coalescing",
             "InviteCache",
             "InviteClient",
+            "LookupKey",
             "MemoryCoalescing",
             "MemoryInviteCache",
             "Resolution",
@@ -154,6 +155,7 @@ __all__ = [
     "LinkForm",
     "LinkRules",
     "LinkScanner",
+    "LookupKey",
     "MemoryCoalescing",
     "MemoryInviteCache",
     "MissingPermissions",

@@ -17,7 +17,7 @@ from typing import TextIO
 from invitekit import __version__
 from invitekit.capabilities import Capability
 from invitekit.errors import InviteError
-from invitekit.parsing import find_invites
+from invitekit.links import find_invites
 from invitekit.registry import available_platforms, get_adapter_class
 
 __all__ = ["DEMO_ENTRY_POINT_GROUP", "main"]

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from invitekit.errors import InvalidInviteLink, UnknownPlatform
 from invitekit.refs import InviteRef
 
-__all__ = ["LinkForm", "LinkRules", "LinkScanner"]
+__all__ = ["LinkForm", "LinkRules", "LinkScanner", "find_invites", "parse_invite"]
 
 _DEFAULT_CODE_CHARS = string.ascii_letters + string.digits + "-_"
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
@@ -292,3 +292,31 @@ class LinkScanner:
                 seen.add(ref)
                 found.append(ref)
         return found
+
+
+def parse_invite(text: str, *, platform: str | None = None) -> InviteRef:
+    """Parse one invite link in any accepted form or, with ``platform``, a bare code.
+
+    Surrounding whitespace and one pair of ``<…>`` are ignored. Uses the link rules of
+    every registered platform's official instance.
+
+    Raises:
+        InvalidInviteLink: ``text`` is not an invite link (nor, with ``platform``, a valid
+            code on that platform), or is a link to a different platform. It is also a
+            ``ValueError``.
+        UnknownPlatform: ``platform`` is not registered.
+    """
+    from invitekit.registry import default_scanner
+
+    return default_scanner().parse(text, platform=platform)
+
+
+def find_invites(text: str) -> list[InviteRef]:
+    """Return every invite link in free ``text``, in order of first appearance, each once.
+
+    Links may be wrapped in ``<…>``, markdown ``[text](…)``, parentheses or quotes, and be
+    followed by prose punctuation. Look-alike hosts never match.
+    """
+    from invitekit.registry import default_scanner
+
+    return default_scanner().find(text)

@@ -60,3 +60,17 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
 
     with pytest.raises(AttributeError, match="no_such_name"):
         invitekit.no_such_name  # noqa: B018
+
+
+def test_the_old_parsing_module_warns_and_works() -> None:
+    code = (
+        "import warnings\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    from invitekit.parsing import find_invites\n"
+        "print(caught[0].category.__name__, find_invites('x https://discord.gg/abc')[0].code)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.split() == ["DeprecationWarning", "abc"]

@@ -74,7 +74,6 @@ def test_the_reference_covers_the_public_modules() -> None:
         "invitekit.http",
         "invitekit.links",
         "invitekit.models",
-        "invitekit.parsing",
         "invitekit.refs",
         "invitekit.registry",
         "invitekit.testing",

@@ -1,0 +1,96 @@
+"""Everything an adapter author imports, in one place.
+
+An adapter (a package of its own, registered under the ``invitekit.adapters`` entry
+point) needs the models and errors users see, plus the pieces that build an adapter:
+the ``Adapter`` base class and its link rules, the decoding helpers that turn msgspec
+failures into ``PayloadError`` with a JSON path, and the HTTP transport with its rate
+limits, retries, credentials and the ``TransportOptions`` every adapter takes. The
+built-in Discord and Stoat adapters use nothing that is not here or in ``invitekit``;
+``docs/guides/writing-an-adapter.md`` walks through one.
+
+Importing this module imports no HTTP library.
+"""
+
+from __future__ import annotations
+
+from invitekit.adapter import Adapter, PayloadInput
+from invitekit.capabilities import Capability
+from invitekit.client import InviteCache, LookupKey
+from invitekit.decoding import (
+    DECODE_ERRORS,
+    JSON_TEXT,
+    as_raw,
+    as_raw_object,
+    decode_items,
+    decode_payload,
+    decode_tagged,
+    decode_tagged_list,
+    payload_error,
+)
+from invitekit.errors import error_for_status
+from invitekit.http import (
+    Credential,
+    ErrorMapper,
+    FormPart,
+    HTTPTransport,
+    RateLimitInfo,
+    RateLimitPolicy,
+    RateLimitStore,
+    Request,
+    Response,
+    RetryPolicy,
+    Route,
+    RouteKey,
+    Secret,
+    Throttle,
+    Transport,
+    TransportOptions,
+    describe_status,
+    generic_error,
+    parse_rate_limit_headers,
+    parse_retry_after,
+)
+from invitekit.links import LinkForm, LinkRules, LinkScanner
+from invitekit.models import PlatformDetails
+
+__all__ = [
+    "DECODE_ERRORS",
+    "JSON_TEXT",
+    "Adapter",
+    "Capability",
+    "Credential",
+    "ErrorMapper",
+    "FormPart",
+    "HTTPTransport",
+    "InviteCache",
+    "LinkForm",
+    "LinkRules",
+    "LinkScanner",
+    "LookupKey",
+    "PayloadInput",
+    "PlatformDetails",
+    "RateLimitInfo",
+    "RateLimitPolicy",
+    "RateLimitStore",
+    "Request",
+    "Response",
+    "RetryPolicy",
+    "Route",
+    "RouteKey",
+    "Secret",
+    "Throttle",
+    "Transport",
+    "TransportOptions",
+    "as_raw",
+    "as_raw_object",
+    "decode_items",
+    "decode_payload",
+    "decode_tagged",
+    "decode_tagged_list",
+    "describe_status",
+    "error_for_status",
+    "generic_error",
+    "parse_rate_limit_headers",
+    "parse_retry_after",
+    "payload_error",
+]
