@@ -27,7 +27,7 @@ from tests.redis._discord import invite_lookups, seeded
 from tests.redis._fleet import Worker, run_fleet
 from tests.redis._server import RedisServer
 
-from invitekit_discord.emulator import DiscordEmulator
+from invitekit_discord.testing import DiscordEmulator
 
 __all__ = ["main"]
 

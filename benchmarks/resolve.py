@@ -29,9 +29,9 @@ from benchmarks._report import Row, Table, Target
 from benchmarks._settings import Settings
 from invitekit import Adapter, InviteClient
 from invitekit_discord import DiscordAdapter
-from invitekit_discord.emulator import DiscordEmulator, Limit
+from invitekit_discord.testing import DiscordEmulator, Limit
 from invitekit_stoat import StoatAdapter
-from invitekit_stoat.emulator import StoatEmulator
+from invitekit_stoat.testing import StoatEmulator
 
 __all__ = ["RESOLVE_TARGET_CACHED", "run"]
 

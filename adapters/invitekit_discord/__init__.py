@@ -10,7 +10,7 @@ Discord-only data is on ``invite.details`` (a ``DiscordInviteDetails``): target 
 or application, scheduled event, roles, guest flag and raw type integers. Gateway
 ``INVITE_CREATE``/``INVITE_DELETE`` dispatches decode with ``decode_invite_create`` and
 ``decode_invite_delete``; objects of discord.py, disnake and hikari convert with
-``invitekit_discord.converters``. For tests, ``invitekit_discord.emulator`` serves the
+``invitekit_discord.converters``. For tests, ``invitekit_discord.testing`` serves the
 same endpoints on loopback.
 """
 

@@ -68,7 +68,7 @@ class DiscordAdapter(Adapter):
     Args:
         token: A bot token. Without one only ``fetch_invite`` works; every other verb
             raises ``UnsupportedOperation`` before any I/O.
-        api_base: The API base URL; point it at ``invitekit_discord.emulator`` in tests.
+        api_base: The API base URL; point it at ``invitekit_discord.testing`` in tests.
         timeout: Seconds one request attempt may take.
         max_retries: Retries of idempotent requests after failures, and of 429s.
         lookup_limit: The client-side cap on ``fetch_invite`` calls; ``None`` disables it.

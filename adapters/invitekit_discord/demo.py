@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from invitekit.demo import DemoPlatform
+from invitekit.cli.demo import DemoPlatform
 from invitekit_discord._links import LINK_RULES
-from invitekit_discord.emulator import DiscordEmulator
+from invitekit_discord.testing import DiscordEmulator
 
 __all__ = ["emulated_platform"]
 

@@ -16,7 +16,7 @@ from invitekit import (
     ServerInvite,
     find_invites,
 )
-from invitekit.demo import DemoPlatform
+from invitekit.cli.demo import DemoPlatform
 from invitekit_fake._adapter import FakeAdapter
 from invitekit_fake._clock import FakeClock
 from invitekit_fake._world import FakeWorld

@@ -1,7 +1,7 @@
 """The ``stoat`` platform: Stoat (formerly Revolt) invites for invitekit.
 
 ``StoatAdapter`` fetches, accepts, deletes, creates and lists invites on the official
-instance or a self-hosted one; ``invitekit_stoat.emulator`` serves the same endpoints
+instance or a self-hosted one; ``invitekit_stoat.testing`` serves the same endpoints
 locally for tests. Importing this package does not import aiohttp.
 """
 

@@ -19,10 +19,10 @@ from invitekit import (
     UnsupportedOperation,
     find_invites,
 )
-from invitekit.demo import DemoPlatform
+from invitekit.cli.demo import DemoPlatform
 from invitekit_stoat._adapter import StoatAdapter
 from invitekit_stoat._details import StoatInviteDetails
-from invitekit_stoat.emulator import StoatEmulator
+from invitekit_stoat.testing import StoatEmulator
 
 __all__ = ["emulated_platform", "run"]
 

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from invitekit._cli_resolve import (
-    EXIT_NO_LINKS,
-    EXIT_SOME_FAILED,
-    EXIT_USAGE,
+from invitekit.cli import EXIT_NOTHING as EXIT_NO_LINKS
+from invitekit.cli import EXIT_SOME_FAILED, EXIT_USAGE, main
+from invitekit.cli._resolve import (
     build_client,
     describe,
     parse_api_bases,
@@ -21,7 +20,6 @@ from invitekit._cli_resolve import (
     print_table,
     run_resolve,
 )
-from invitekit.cli import main
 from invitekit.client import Resolution
 from invitekit_fake import FakeAdapter, FakeWorld
 from invitekit_stoat import StoatAdapter
@@ -202,7 +200,7 @@ def test_allow_insecure_reaches_the_resolve_command() -> None:
 
 
 async def test_a_self_hosted_instance_beside_the_official_one() -> None:
-    from invitekit_stoat.emulator import StoatEmulator
+    from invitekit_stoat.testing import StoatEmulator
 
     emulator = StoatEmulator()
     owner = emulator.add_user("owner")

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from invitekit_discord.emulator import DiscordEmulator
+from invitekit_discord.testing import DiscordEmulator
 
 TOKEN = "cli-sentinel-token.SECRET"
 

@@ -11,7 +11,7 @@ import pytest
 from invitekit import InviteClient, InviteNotFound, PublicServerInvite
 from invitekit.client import CacheSettings
 from invitekit_discord import DiscordAdapter
-from invitekit_discord.emulator import DiscordEmulator
+from invitekit_discord.testing import DiscordEmulator
 
 TOKEN = "client-test-token.SECRET"
 
@@ -119,7 +119,7 @@ async def test_resolve_all_mixes_platforms_and_isolates_failures(served: Served)
 
 async def test_stoat_lookups_are_shared_too() -> None:
     from invitekit_stoat import StoatAdapter
-    from invitekit_stoat.emulator import StoatEmulator
+    from invitekit_stoat.testing import StoatEmulator
 
     stoat = StoatEmulator()
     owner = stoat.add_user("owner")

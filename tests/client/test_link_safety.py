@@ -8,10 +8,10 @@ import pytest
 
 from invitekit import InvalidInviteLink, InviteClient
 from invitekit_discord import DiscordAdapter
-from invitekit_discord.emulator import DiscordEmulator
+from invitekit_discord.testing import DiscordEmulator
 from invitekit_fake import FakeAdapter
 from invitekit_stoat import StoatAdapter
-from invitekit_stoat.emulator import StoatEmulator
+from invitekit_stoat.testing import StoatEmulator
 
 ADVERSARIAL = [
     # look-alike hosts

@@ -62,15 +62,33 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
         invitekit.no_such_name  # noqa: B018
 
 
-def test_the_old_parsing_module_warns_and_works() -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "name"),
+    [
+        ("invitekit.parsing", "invitekit.links", "find_invites"),
+        ("invitekit.emulation", "invitekit.testing.emulation", "FaultQueue"),
+        ("invitekit.demo", "invitekit.cli.demo", "DemoPlatform"),
+        ("invitekit_discord.emulator", "invitekit_discord.testing", "DiscordEmulator"),
+        ("invitekit_stoat.emulator", "invitekit_stoat.testing", "StoatEmulator"),
+    ],
+)
+def test_old_import_paths_warn_and_give_the_same_objects(old: str, new: str, name: str) -> None:
     code = (
-        "import warnings\n"
+        "import warnings, importlib\n"
+        f"new = importlib.import_module({new!r})\n"
         "with warnings.catch_warnings(record=True) as caught:\n"
         "    warnings.simplefilter('always')\n"
-        "    from invitekit.parsing import find_invites\n"
-        "print(caught[0].category.__name__, find_invites('x https://discord.gg/abc')[0].code)\n"
+        f"    old = importlib.import_module({old!r})\n"
+        "kinds = {w.category.__name__ for w in caught}\n"
+        f"print(sorted(kinds), getattr(old, {name!r}) is getattr(new, {name!r}))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
-    assert result.stdout.split() == ["DeprecationWarning", "abc"]
+    assert result.stdout.split() == ["['DeprecationWarning']", "True"]
+
+
+def test_the_emulators_need_no_pytest() -> None:
+    loaded = _loaded_after("import invitekit_discord.testing, invitekit_stoat.testing")
+    assert "invitekit_discord.testing" in loaded
+    assert "pytest" not in loaded

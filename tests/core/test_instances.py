@@ -30,7 +30,7 @@ from invitekit.client import LookupKey
 from invitekit_discord import DiscordAdapter
 from invitekit_fake import FakeAdapter, FakeWorld
 from invitekit_stoat import StoatAdapter
-from invitekit_stoat.emulator import StoatEmulator
+from invitekit_stoat.testing import StoatEmulator
 
 CODE = "Sh4redC0"
 HOST = "chat.example.org"

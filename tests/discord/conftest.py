@@ -11,7 +11,7 @@ import pytest
 from invitekit import register_adapter
 from invitekit.testing import isolated_registry
 from invitekit_discord import DiscordAdapter
-from invitekit_discord.emulator import DiscordEmulator, EmulatedChannel, EmulatedGuild, EmulatedUser
+from invitekit_discord.testing import DiscordEmulator, EmulatedChannel, EmulatedGuild, EmulatedUser
 from tests.http._support import ManualTime
 
 PAYLOADS = Path(__file__).parent / "data" / "payloads"

@@ -8,7 +8,7 @@ import pytest
 
 from invitekit.testing import AdapterConformance, Scenario
 from invitekit_discord import DiscordAdapter
-from invitekit_discord.emulator import DiscordEmulator
+from invitekit_discord.testing import DiscordEmulator
 from tests.discord.conftest import TOKEN
 from tests.http._support import ManualTime
 

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from invitekit_discord.emulator import DiscordEmulator
+from invitekit_discord.testing import DiscordEmulator
 from tests.discord.conftest import TOKEN, World
 
 UA = {"User-Agent": "DiscordBot (https://example.com, 1.0)"}

@@ -11,7 +11,7 @@ from invitekit import RateLimited
 from invitekit.http import Response, Route, RouteKey, Throttle
 from invitekit_discord import DEFAULT_GLOBAL_LIMIT, DEFAULT_LOOKUP_LIMIT, DiscordAdapter
 from invitekit_discord._ratelimits import DiscordRateLimits
-from invitekit_discord.emulator import Limit
+from invitekit_discord.testing import Limit
 from tests.discord.conftest import TOKEN, World
 from tests.http._support import ManualTime
 

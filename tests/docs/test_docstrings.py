@@ -68,8 +68,8 @@ def test_the_reference_covers_the_public_modules() -> None:
         "invitekit.capabilities",
         "invitekit.client",
         "invitekit.decoding",
-        "invitekit.demo",
-        "invitekit.emulation",
+        "invitekit.cli.demo",
+        "invitekit.testing.emulation",
         "invitekit.errors",
         "invitekit.http",
         "invitekit.links",
@@ -80,12 +80,12 @@ def test_the_reference_covers_the_public_modules() -> None:
         "invitekit.tracking",
         "invitekit_discord",
         "invitekit_discord.converters",
-        "invitekit_discord.emulator",
+        "invitekit_discord.testing",
         "invitekit_fake",
         "invitekit_fake.pytest_plugin",
         "invitekit_stoat",
         "invitekit_stoat.converters",
-        "invitekit_stoat.emulator",
+        "invitekit_stoat.testing",
     }
     assert expected <= set(MODULES)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from invitekit_discord.emulator import DiscordEmulator
+from invitekit_discord.testing import DiscordEmulator
 
 __all__ = ["TOKEN", "invite_lookups", "seeded"]
 

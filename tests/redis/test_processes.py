@@ -11,7 +11,7 @@ import sys
 import time
 from typing import Any
 
-from invitekit_discord.emulator import DiscordEmulator
+from invitekit_discord.testing import DiscordEmulator
 from tests.redis._discord import invite_lookups, seeded
 from tests.redis._fleet import Worker, run_fleet
 from tests.redis._server import RedisServer

@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator, Sequence
 import pytest
 
 from invitekit import InviteClient, PublicInvite, RateLimited
-from invitekit.emulation import Fault
 from invitekit.http import (
     HTTPTransport,
     MemoryRateLimitStore,
@@ -24,6 +23,7 @@ from invitekit.http import (
     Throttle,
 )
 from invitekit.redis import RedisFleet, RedisRateLimitStore
+from invitekit.testing.emulation import Fault
 from invitekit_discord import DiscordAdapter
 from tests.http._support import ManualTime, Reply, ScriptedServer, serve
 from tests.redis._discord import TOKEN, invite_lookups, seeded

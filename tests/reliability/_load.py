@@ -24,12 +24,12 @@ import invitekit_discord
 import invitekit_stoat
 from invitekit import Adapter, InviteClient, InviteError, InviteNotFound, PublicInvite
 from invitekit.client import CacheSettings
-from invitekit.emulation import Fault, FaultQueue
 from invitekit.http import Throttle
+from invitekit.testing.emulation import Fault, FaultQueue
 from invitekit_discord import DiscordAdapter
-from invitekit_discord.emulator import DiscordEmulator, Limit
+from invitekit_discord.testing import DiscordEmulator, Limit
 from invitekit_stoat import StoatAdapter
-from invitekit_stoat.emulator import RateLimitConfig, StoatEmulator
+from invitekit_stoat.testing import RateLimitConfig, StoatEmulator
 
 __all__ = [
     "LoadSize",

@@ -14,11 +14,11 @@ from typing import ClassVar, Protocol
 
 import msgspec
 
-from invitekit.emulation import Fault
+from invitekit.testing.emulation import Fault
 from invitekit_discord import DiscordAdapter
-from invitekit_discord.emulator import DiscordEmulator
+from invitekit_discord.testing import DiscordEmulator
 from invitekit_stoat import StoatAdapter
-from invitekit_stoat.emulator import StoatEmulator
+from invitekit_stoat.testing import StoatEmulator
 from tests.http._support import ManualTime
 
 __all__ = ["DISCORD_TOKEN", "KINDS", "PLATFORMS", "DiscordSite", "Site", "StoatSite"]

@@ -8,7 +8,7 @@ from invitekit import InvalidArgument, get_adapter
 from invitekit.http import HTTPTransport
 from invitekit.http._urls import is_loopback
 from invitekit_discord import DiscordAdapter
-from invitekit_discord.emulator import DiscordEmulator
+from invitekit_discord.testing import DiscordEmulator
 
 SECRET_PASSWORD = "hunter2-sentinel"
 

@@ -1,4 +1,4 @@
-"""``invitekit.emulation``: the fault queue's order and schedule, and the canned answers."""
+"""``invitekit.testing.emulation``: the fault queue's order and schedule, and the canned answers."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import make_mocked_request
 
-from invitekit.emulation import Fault, FaultKind, FaultQueue
+from invitekit.testing.emulation import Fault, FaultKind, FaultQueue
 
 
 def test_queued_faults_come_first_each_once_in_order() -> None:

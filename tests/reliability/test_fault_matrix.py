@@ -33,8 +33,8 @@ from invitekit import (
     ServerError,
     TransportError,
 )
-from invitekit.emulation import Fault
 from invitekit.http import RetryPolicy
+from invitekit.testing.emulation import Fault
 from tests.http._support import ManualTime
 from tests.reliability._pages import BAD_GATEWAY_PAGE, BAN_PAGE, CDN_HEADERS, CHALLENGE_PAGE
 from tests.reliability._sites import DISCORD_TOKEN, KINDS, PLATFORMS, DiscordSite, StoatSite

@@ -17,7 +17,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from invitekit import HTTPError, InviteError, RateLimited
-from invitekit.emulation import Fault
 from invitekit.errors import error_for_status
 from invitekit.http import (
     DefaultRateLimits,
@@ -28,6 +27,7 @@ from invitekit.http import (
     parse_rate_limit_headers,
     parse_retry_after,
 )
+from invitekit.testing.emulation import Fault
 from invitekit_discord._errors import map_error
 from invitekit_discord._ratelimits import DiscordRateLimits
 from invitekit_stoat import error_from_response

@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 
 from invitekit import InvalidArgument, InviteClient, InviteError, InviteRef
 from invitekit_discord import DiscordAdapter
-from invitekit_discord.emulator import DiscordEmulator
+from invitekit_discord.testing import DiscordEmulator
 from invitekit_stoat import StoatAdapter
-from invitekit_stoat.emulator import StoatEmulator
+from invitekit_stoat.testing import StoatEmulator
 
 FORBIDDEN = [
     "/", "..", "%", "%2F", "?", "#", " ", "\t", "\n", "\r", "\r\n", "\x00", "\x1b", "\x7f",

@@ -14,11 +14,11 @@ import aiohttp
 import pytest
 
 from invitekit import InviteClient, InviteError, TransportError
-from invitekit.emulation import Fault
+from invitekit.testing.emulation import Fault
 from invitekit_discord import DiscordAdapter
-from invitekit_discord.emulator import DiscordEmulator
+from invitekit_discord.testing import DiscordEmulator
 from invitekit_stoat import StoatAdapter
-from invitekit_stoat.emulator import StoatEmulator
+from invitekit_stoat.testing import StoatEmulator
 from tests.http._support import ManualTime
 from tests.reliability._threaded import served_in_thread
 

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 import pytest
 
 from invitekit import InviteError, RateLimited
-from invitekit.emulation import Fault
 from invitekit.http import Throttle
+from invitekit.testing.emulation import Fault
 from invitekit_discord import DiscordAdapter
-from invitekit_discord.emulator import DiscordEmulator, EmulatedChannel, Limit
+from invitekit_discord.testing import DiscordEmulator, EmulatedChannel, Limit
 from invitekit_stoat import StoatAdapter
-from invitekit_stoat.emulator import EmulatedServer, RateLimitConfig, StoatEmulator
-from invitekit_stoat.emulator import EmulatedUser as EmulatedStoatUser
+from invitekit_stoat.testing import EmulatedServer, RateLimitConfig, StoatEmulator
+from invitekit_stoat.testing import EmulatedUser as EmulatedStoatUser
 from tests.http._support import ManualTime
 
 TOKEN = "MTIz.limits.TOKEN"

@@ -21,12 +21,12 @@ import pytest
 
 from invitekit import InvalidArgument, InviteClient, InviteError, get_adapter
 from invitekit.cli import main
-from invitekit.emulation import Fault
 from invitekit.http import Credential, HTTPTransport, Route, Secret
+from invitekit.testing.emulation import Fault
 from invitekit_discord import DiscordAdapter
-from invitekit_discord.emulator import DiscordEmulator
+from invitekit_discord.testing import DiscordEmulator
 from invitekit_stoat import StoatAdapter
-from invitekit_stoat.emulator import StoatEmulator
+from invitekit_stoat.testing import StoatEmulator
 from tests.http._support import ManualTime
 from tests.reliability._pages import BAD_GATEWAY_PAGE
 from tests.reliability._threaded import served_in_thread

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from invitekit_stoat import StoatAdapter
-from invitekit_stoat.emulator import (
+from invitekit_stoat.testing import (
     EmulatedChannel,
     EmulatedInvite,
     EmulatedServer,

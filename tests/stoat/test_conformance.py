@@ -10,7 +10,7 @@ import pytest
 
 from invitekit.testing import AdapterConformance, Scenario
 from invitekit_stoat import StoatAdapter
-from invitekit_stoat.emulator import StoatEmulator
+from invitekit_stoat.testing import StoatEmulator
 
 
 @asynccontextmanager

@@ -10,7 +10,7 @@ import pytest
 from invitekit import InviteRef, find_invites, get_adapter
 from invitekit.cli import main
 from invitekit_stoat.demo import emulated_platform
-from invitekit_stoat.emulator import RateLimitConfig, StoatEmulator
+from invitekit_stoat.testing import RateLimitConfig, StoatEmulator
 from tests.stoat.conftest import Scene
 
 

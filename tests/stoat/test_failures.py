@@ -17,7 +17,7 @@ from invitekit import (
     UnknownPublicInvite,
 )
 from invitekit_stoat import StoatAdapter
-from invitekit_stoat.emulator import StoatEmulator
+from invitekit_stoat.testing import StoatEmulator
 from tests.http._support import ManualTime
 from tests.stoat.conftest import Connect, Scene
 

@@ -14,7 +14,7 @@ from invitekit import (
     UnsupportedOperation,
 )
 from invitekit_stoat import StoatImageMetadata, StoatInviteDetails, StoatServerFlags
-from invitekit_stoat.emulator import StoatEmulator
+from invitekit_stoat.testing import StoatEmulator
 from tests.stoat.conftest import Connect, Scene
 
 

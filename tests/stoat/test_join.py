@@ -25,7 +25,7 @@ from invitekit_stoat import (
     StoatServerFlags,
     StoatTooManyServers,
 )
-from invitekit_stoat.emulator import EmulatedUser, StoatEmulator
+from invitekit_stoat.testing import EmulatedUser, StoatEmulator
 from tests.stoat.conftest import Connect, Scene
 
 

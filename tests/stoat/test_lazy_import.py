@@ -38,5 +38,5 @@ def test_aiohttp_is_not_imported(code: str) -> None:
 
 
 def test_the_emulator_does_import_it() -> None:
-    result = run("import invitekit_stoat.emulator", loaded=True)
+    result = run("import invitekit_stoat.testing", loaded=True)
     assert result.returncode == 0, result.stderr

@@ -19,7 +19,7 @@ from invitekit import (
     UnsupportedOperation,
 )
 from invitekit_stoat import STOAT_LINK_RULES, StoatAdapter, StoatMissingPermission
-from invitekit_stoat.emulator import INVITE_CODE_ALPHABET, StoatEmulator
+from invitekit_stoat.testing import INVITE_CODE_ALPHABET, StoatEmulator
 from tests.stoat.conftest import Connect, Scene
 
 # -- delete / revoke ----------------------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 from invitekit import RateLimited
 from invitekit.http import Response, Route, RouteKey
 from invitekit_stoat import StoatRateLimits
-from invitekit_stoat.emulator import RateLimitConfig, StoatEmulator
+from invitekit_stoat.testing import RateLimitConfig, StoatEmulator
 from tests.http._support import ManualTime
 from tests.stoat.conftest import Connect, Scene
 

@@ -1,45 +1,15 @@
-"""A local Stoat: the invite endpoints as an ``aiohttp.web`` app over seeded data.
-
-It answers the way the real backend does — the same routes, statuses, typed error bodies,
-Rocket's default bodies where the backend has no JSON of its own, rate-limit headers in
-milliseconds and 429s — so the real adapter can be tested over real HTTP::
-
-    stoat = StoatEmulator()
-    alice = stoat.add_user("alice")
-    bob = stoat.add_user("bob")
-    devs = stoat.add_server("Devs", owner=alice)
-    invite = stoat.add_invite(devs.channel("general"), creator=alice)
-    async with stoat.serve() as api_base:
-        async with StoatAdapter(token=bob.token, bot=False, api_base=api_base) as adapter:
-            joined = await adapter.accept(invite.code)
-
-Join rules run in the backend's order: ``IsBot``, ``TooManyServers``, ``NotFound``,
-then ``Banned`` / ``AlreadyInServer`` for servers or ``AlreadyInGroup`` /
-``GroupTooLarge`` for groups. Importing this package imports aiohttp.
-"""
+"""Deprecated: the emulator lives in ``invitekit_stoat.testing``; this path goes in the
+next release."""
 
 from __future__ import annotations
 
-from invitekit_stoat.emulator._app import StoatEmulator
-from invitekit_stoat.emulator._limiter import RateLimitConfig
-from invitekit_stoat.emulator._state import (
-    INVITE_CODE_ALPHABET,
-    EmulatedChannel,
-    EmulatedInvite,
-    EmulatedRequest,
-    EmulatedServer,
-    EmulatedUser,
-    EmulatedWorld,
-)
+import warnings
 
-__all__ = [
-    "INVITE_CODE_ALPHABET",
-    "EmulatedChannel",
-    "EmulatedInvite",
-    "EmulatedRequest",
-    "EmulatedServer",
-    "EmulatedUser",
-    "EmulatedWorld",
-    "RateLimitConfig",
-    "StoatEmulator",
-]
+from invitekit_stoat.testing import *  # noqa: F403 - the old path re-exports the new one
+from invitekit_stoat.testing import __all__ as __all__
+
+warnings.warn(
+    "invitekit_stoat.emulator is deprecated; import from invitekit_stoat.testing",
+    DeprecationWarning,
+    stacklevel=2,
+)

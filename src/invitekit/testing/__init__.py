@@ -1,12 +1,28 @@
-"""Test support for adapter authors and users: the conformance suite and registry isolation.
+"""Test support: the conformance suite, registry isolation, and the parts the emulators
+share (``invitekit.testing.emulation``).
 
-Needs ``pytest`` and ``pytest-asyncio`` (``pip install invitekit[testing]``); importing
-``invitekit`` itself never imports this package.
+The conformance suite needs ``pytest`` and ``pytest-asyncio`` (``pip install
+invitekit[testing]``) and is imported when first named, so the emulators (which the demos
+run without pytest) can live here too. Importing ``invitekit`` never imports this
+package.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
 from invitekit.testing._isolation import isolated_registry
-from invitekit.testing.conformance import AdapterConformance, Scenario
+
+if TYPE_CHECKING:
+    from invitekit.testing.conformance import AdapterConformance, Scenario
 
 __all__ = ["AdapterConformance", "Scenario", "isolated_registry"]
+
+
+def __getattr__(name: str) -> object:
+    if name in ("AdapterConformance", "Scenario"):
+        value = getattr(importlib.import_module("invitekit.testing.conformance"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'invitekit.testing' has no attribute {name!r}")

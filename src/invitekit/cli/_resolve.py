@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
+from invitekit.cli._exit import EXIT_NOTHING, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
 from invitekit.client import InviteClient, Resolution
 from invitekit.errors import HTTPError, InviteError
 from invitekit.models import (
@@ -21,10 +22,7 @@ from invitekit.models import (
 from invitekit.refs import InviteRef
 from invitekit.registry import available_platforms, get_adapter
 
-EXIT_OK = 0
-EXIT_NO_LINKS = 1
-EXIT_USAGE = 2
-EXIT_SOME_FAILED = 3
+EXIT_NO_LINKS = EXIT_NOTHING
 PROGRESS_THRESHOLD = 20
 """Progress goes to a terminal's stderr only when at least this many links are resolved."""
 

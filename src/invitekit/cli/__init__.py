@@ -16,18 +16,22 @@ from typing import TextIO
 
 from invitekit import __version__
 from invitekit.capabilities import Capability
+from invitekit.cli._exit import EXIT_NOTHING, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
 from invitekit.errors import InviteError
 from invitekit.links import find_invites
 from invitekit.registry import available_platforms, get_adapter_class
 
-__all__ = ["DEMO_ENTRY_POINT_GROUP", "main"]
+__all__ = [
+    "DEMO_ENTRY_POINT_GROUP",
+    "EXIT_NOTHING",
+    "EXIT_OK",
+    "EXIT_SOME_FAILED",
+    "EXIT_USAGE",
+    "main",
+]
 
 DEMO_ENTRY_POINT_GROUP = "invitekit.demos"
 """Adapters offer demos here: ``name = "package.module:run"``, ``async def run(out) -> bool``."""
-
-EXIT_OK = 0
-EXIT_NOTHING = 1
-EXIT_USAGE = 2
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -129,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "platforms":
         return _platforms(sys.stdout)
     if args.command == "resolve":
-        from invitekit._cli_resolve import run_resolve
+        from invitekit.cli._resolve import run_resolve
 
         return run_resolve(
             args.text,

@@ -12,17 +12,17 @@ from typing import Any
 
 from aiohttp import web
 
-from invitekit.emulation import FaultQueue
-from invitekit_stoat.emulator import _payloads
-from invitekit_stoat.emulator._limiter import FixedWindows, RateLimitConfig
-from invitekit_stoat.emulator._responses import (
+from invitekit.testing.emulation import FaultQueue
+from invitekit_stoat.testing import _payloads
+from invitekit_stoat.testing._limiter import FixedWindows, RateLimitConfig
+from invitekit_stoat.testing._responses import (
     Reply,
     encode,
     json_response,
     rocket_default,
     typed_error,
 )
-from invitekit_stoat.emulator._state import (
+from invitekit_stoat.testing._state import (
     EmulatedInvite,
     EmulatedRequest,
     EmulatedUser,
@@ -58,7 +58,7 @@ class StoatEmulator(EmulatedWorld):
         clock: Monotonic seconds, for the rate limiter.
         seed: Seeds the generated ids, tokens and codes.
 
-    Faults queued on ``faults`` (``invitekit.emulation.Fault``) spoil the answers to the
+    Faults queued on ``faults`` (``invitekit.testing.emulation.Fault``) spoil the answers to the
     next requests, ahead of ``fail_next``: stalls, connection resets before or during the
     body, slow, cut or empty bodies, wrong content types, or a proxy's page.
     """

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from invitekit_stoat.emulator._state import (
+from invitekit_stoat.testing._state import (
     EmulatedChannel,
     EmulatedInvite,
     EmulatedServer,

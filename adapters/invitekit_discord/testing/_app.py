@@ -15,8 +15,8 @@ from urllib.parse import unquote
 import msgspec
 from aiohttp import web
 
-from invitekit_discord.emulator._emulator import DiscordEmulator, RecordedRequest
-from invitekit_discord.emulator._world import (
+from invitekit_discord.testing._emulator import DiscordEmulator, RecordedRequest
+from invitekit_discord.testing._world import (
     EmulatedChannel,
     EmulatedGuild,
     EmulatedInvite,

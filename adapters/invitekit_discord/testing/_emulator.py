@@ -16,9 +16,9 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
-from invitekit.emulation import Fault, FaultQueue
-from invitekit_discord.emulator._limits import DEFAULT_LIMIT, Limit, Windows, bucket_hash
-from invitekit_discord.emulator._world import (
+from invitekit.testing.emulation import Fault, FaultQueue
+from invitekit_discord.testing._limits import DEFAULT_LIMIT, Limit, Windows, bucket_hash
+from invitekit_discord.testing._world import (
     PERMISSIONS,
     EmulatedChannel,
     EmulatedEvent,
@@ -77,7 +77,7 @@ class DiscordEmulator:
             all the same but announces nothing until a 429 (as behind a stripping proxy).
         seed: Seeds ids and invite codes.
 
-    Faults queued on ``faults`` (``invitekit.emulation.Fault``) spoil the answers to the
+    Faults queued on ``faults`` (``invitekit.testing.emulation.Fault``) spoil the answers to the
     next requests: connection resets before or during the body, slow, cut or empty
     bodies, wrong content types, or a proxy's page instead of the API's answer.
 
@@ -374,7 +374,7 @@ class DiscordEmulator:
 
     def app(self) -> web.Application:
         """Build the ``aiohttp.web`` application (API under ``/api/v10``)."""
-        from invitekit_discord.emulator._app import build_app
+        from invitekit_discord.testing._app import build_app
 
         return build_app(self)
 
