@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, ClassVar
 from urllib.parse import quote
+
+from typing_extensions import Unpack
 
 import invitekit
 from invitekit import (
@@ -24,10 +24,9 @@ from invitekit.http import (
     Credential,
     FormPart,
     HTTPTransport,
-    RateLimitStore,
     Route,
     Throttle,
-    Transport,
+    TransportKwargs,
     TransportOptions,
 )
 from invitekit_discord import _decode
@@ -69,24 +68,12 @@ class DiscordAdapter(Adapter):
         token: A bot token. Without one only ``fetch_invite`` works; every other verb
             raises ``UnsupportedOperation`` before any I/O.
         api_base: The API base URL; point it at ``invitekit_discord.testing`` in tests.
-        timeout: Seconds one request attempt may take.
-        max_retries: Retries of idempotent requests after failures, and of 429s.
         lookup_limit: The client-side cap on ``fetch_invite`` calls; ``None`` disables it.
         global_limit: The client-side cap on all requests (Discord allows a bot 50 per
             second unless it was granted more); ``None`` disables it.
-        rate_limit_store: Where rate-limit state lives: in this adapter by default; a
-            shared store (``invitekit.redis``) makes every process of a bot obey one set
-            of limits, the lookup cap and the global limit included.
-        wait_for_rate_limits: Wait when a limit is reached instead of raising
-            ``RateLimited``.
-        max_wait: The longest single wait; longer ones raise ``RateLimited`` at once.
-        clock: Monotonic seconds, for tests.
-        sleep: How to wait, for tests.
-        allow_insecure: Accept a plain ``http://`` ``api_base`` on a host other than
-            this machine (loopback bases are always accepted).
-        transport: What sends the finished requests (``invitekit.http.Transport``): the
-            network by default; a ``MockTransport`` answers them in tests, with rate
-            limits, retries and error mapping working as they do over the network.
+        **options: The options every HTTP adapter takes (``timeout``, ``max_retries``,
+            ``rate_limit_store``, ``allow_insecure``, ``transport`` …), documented on
+            ``invitekit.http.TransportOptions``.
 
     ``accept`` is not available to bots on Discord: it raises ``UnsupportedOperation``.
     ``create_invite`` takes Discord's options as keywords: ``unique`` (bool),
@@ -119,17 +106,9 @@ class DiscordAdapter(Adapter):
         token: str | None = None,
         *,
         api_base: str = DEFAULT_API_BASE,
-        timeout: float = 15.0,
-        max_retries: int = 3,
         lookup_limit: Throttle | None = DEFAULT_LOOKUP_LIMIT,
         global_limit: Throttle | None = DEFAULT_GLOBAL_LIMIT,
-        rate_limit_store: RateLimitStore | None = None,
-        wait_for_rate_limits: bool = True,
-        max_wait: float | None = 60.0,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-        allow_insecure: bool = False,
-        transport: Transport | None = None,
+        **options: Unpack[TransportKwargs],
     ) -> None:
         credential = None
         if token is not None:
@@ -142,8 +121,7 @@ class DiscordAdapter(Adapter):
                 platform=PLATFORM,
             )
         self.api_base = api_base
-        # The keyword parameters above that TransportOptions names, as given.
-        self._transport = TransportOptions.pick(locals()).build(
+        self._transport = TransportOptions(**options).build(
             api_base,
             platform=PLATFORM,
             error_mapper=map_error,

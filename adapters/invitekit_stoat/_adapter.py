@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, ClassVar
+
+from typing_extensions import Unpack
 
 from invitekit import (
     Adapter,
@@ -22,10 +22,9 @@ from invitekit.decoding import as_raw, decode_payload, decode_tagged, decode_tag
 from invitekit.http import (
     Credential,
     HTTPTransport,
-    RateLimitStore,
     Response,
     Route,
-    Transport,
+    TransportKwargs,
     TransportOptions,
 )
 from invitekit_stoat import _convert, _wire
@@ -77,23 +76,9 @@ class StoatAdapter(Adapter):
         instance: The name of the self-hosted instance (by default its first link host;
             a host name given here alone serves as its link host). Invites carry it,
             and never equal or share a cache entry with another instance's.
-        timeout: Seconds one attempt may take.
-        max_retries: Further attempts after a 429, or after a failure of an idempotent
-            request.
-        wait_for_rate_limits: Wait when a rate limit is reached (the default), or raise
-            ``RateLimited`` at once.
-        max_wait: The longest single rate-limit wait before ``RateLimited`` is raised.
-        rate_limit_store: Where rate-limit state lives: in this adapter by default; a
-            shared store (``invitekit.redis``) makes every process of a bot obey the
-            buckets any of them learnt.
-        clock: Monotonic seconds for rate-limit bookkeeping; for tests.
-        sleep: The coroutine rate-limit and retry waits go through; for tests.
-        allow_insecure: Accept a plain ``http://`` ``api_base`` on a host other than
-            this machine, for a self-hosted instance on a trusted network (loopback
-            bases are always accepted).
-        transport: What sends the finished requests (``invitekit.http.Transport``): the
-            network by default; a ``MockTransport`` answers them in tests, with rate
-            limits, retries and error mapping working as they do over the network.
+        **options: The options every HTTP adapter takes (``timeout``, ``max_retries``,
+            ``rate_limit_store``, ``allow_insecure``, ``transport`` …), documented on
+            ``invitekit.http.TransportOptions``.
 
     Raises:
         InvalidArgument: An option is malformed (a token with line breaks, a base URL
@@ -126,15 +111,7 @@ class StoatAdapter(Adapter):
         cdn_base: str = DEFAULT_CDN_BASE,
         link_hosts: Iterable[str] = (),
         instance: str | None = None,
-        timeout: float = 15.0,
-        max_retries: int = 3,
-        wait_for_rate_limits: bool = True,
-        max_wait: float | None = 60.0,
-        rate_limit_store: RateLimitStore | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-        allow_insecure: bool = False,
-        transport: Transport | None = None,
+        **options: Unpack[TransportKwargs],
     ) -> None:
         credential = None
         if token is not None:
@@ -154,8 +131,7 @@ class StoatAdapter(Adapter):
         if instance is not None and not hosts:
             hosts = [instance]
         self._link_rules = instance_rules(hosts, instance) if hosts else self.link_rules
-        # The keyword parameters above that TransportOptions names, as given.
-        self._transport = TransportOptions.pick(locals()).build(
+        self._transport = TransportOptions(**options).build(
             api_base,
             platform=self.platform,
             error_mapper=_map_error,

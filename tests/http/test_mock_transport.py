@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Iterator
 
 import pytest
 
-from invitekit import InviteNotFound, PublicServerInvite, RateLimited, TransportError
+from invitekit import InviteNotFound, PublicServerInvite, RateLimited, TransportError, get_adapter
 from invitekit.errors import InvalidArgument, ServerError
 from invitekit.http import MockTransport, Request, Response, Transport, TransportOptions
 from invitekit_discord import DiscordAdapter
@@ -179,8 +179,21 @@ async def test_a_handler_must_answer_with_a_response() -> None:
             await adapter.fetch_invite("abc")
 
 
-def test_transport_options_pick_their_own_names() -> None:
-    picked = TransportOptions.pick({"timeout": 3.0, "max_retries": 1, "token": "not an option"})
-    assert picked == TransportOptions(timeout=3.0, max_retries=1)
+async def test_the_shared_options_reach_the_transport() -> None:
+    transport = MockTransport(lambda request: Response(500, {}, b""))
+    time = ManualTime()
+    adapter = StoatAdapter(max_retries=1, transport=transport, clock=time, sleep=time.sleep)
+    async with adapter:
+        with pytest.raises(ServerError):
+            await adapter.fetch_invite("w2PDnFm6")
+    assert len(transport.requests) == 2  # one retry, as asked
+    assert time.sleeps  # the backoff went through the given sleep
+
+
+def test_an_unknown_option_is_refused_and_a_bad_one_is_an_invalid_argument() -> None:
+    with pytest.raises(TypeError, match="colour"):
+        DiscordAdapter(colour="blue")  # type: ignore[call-arg]
+    with pytest.raises(InvalidArgument, match="colour"):
+        get_adapter("stoat", colour="blue")
     with pytest.raises(InvalidArgument, match="max_retries"):
         TransportOptions(max_retries=-1).build("https://example.com", platform="test")

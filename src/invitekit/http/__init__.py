@@ -27,7 +27,7 @@ from invitekit.http._credentials import Credential, Secret
 from invitekit.http._errors import ErrorMapper, describe_status, generic_error
 from invitekit.http._limiter import MemoryRateLimitStore, RateLimitStore, RateLimitWait
 from invitekit.http._messages import IDEMPOTENT_METHODS, FormPart, Request, Response, Route
-from invitekit.http._options import TransportOptions
+from invitekit.http._options import TransportKwargs, TransportOptions
 from invitekit.http._ratelimits import (
     DefaultRateLimits,
     RateLimitInfo,
@@ -65,6 +65,7 @@ __all__ = [
     "Secret",
     "Throttle",
     "Transport",
+    "TransportKwargs",
     "TransportOptions",
     "describe_status",
     "generic_error",
