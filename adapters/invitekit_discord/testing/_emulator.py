@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import socket
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
@@ -16,7 +15,7 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
-from invitekit.testing.emulation import Fault, FaultQueue
+from invitekit.testing.emulation import Fault, FaultQueue, serve_on_loopback
 from invitekit_discord.testing._limits import DEFAULT_LIMIT, Limit, Windows, bucket_hash
 from invitekit_discord.testing._world import (
     PERMISSIONS,
@@ -382,17 +381,10 @@ class DiscordEmulator:
     async def serve(self, host: str = "127.0.0.1") -> AsyncIterator[str]:
         """Serve on ``host`` at a free port; yield the API base URL for the adapter."""
         self._stopping = asyncio.Event()
-        runner = web.AppRunner(self.app(), handler_cancellation=True, shutdown_timeout=1.0)
-        await runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        try:
-            sock.bind((host, 0))
-            await web.SockSite(runner, sock).start()
-            yield f"http://{host}:{sock.getsockname()[1]}{API_PREFIX}"
-        finally:
-            self._stopping.set()
-            await runner.cleanup()
-            sock.close()
+        async with serve_on_loopback(
+            self.app(), path=API_PREFIX, stopping=self._stopping, host=host
+        ) as api_base:
+            yield api_base
 
     def statuses(self) -> list[int]:
         """The status of every request answered so far, in order."""

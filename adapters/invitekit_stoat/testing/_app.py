@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from invitekit.testing.emulation import FaultQueue
+from invitekit.testing.emulation import FaultQueue, serve_on_loopback
 from invitekit_stoat.testing import _payloads
 from invitekit_stoat.testing._limiter import FixedWindows, RateLimitConfig
 from invitekit_stoat.testing._responses import (
@@ -142,16 +142,10 @@ class StoatEmulator(EmulatedWorld):
             OSError: The socket could not be opened.
         """
         self._stopping = asyncio.Event()
-        runner = web.AppRunner(self.make_app(), access_log=None, handle_signals=False)
-        await runner.setup()
-        try:
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            await site.start()
-            host, port = runner.addresses[0][:2]
-            yield f"http://{host}:{port}{self.base_path}"
-        finally:
-            self._stopping.set()  # ends stalls and slow bodies still running
-            await runner.cleanup()
+        async with serve_on_loopback(
+            self.make_app(), path=self.base_path, stopping=self._stopping
+        ) as api_base:
+            yield api_base
 
     @web.middleware
     async def _middleware(

@@ -19,14 +19,14 @@ import asyncio
 import socket
 import struct
 from collections import deque
-from collections.abc import Iterable, Mapping
-from contextlib import suppress
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from enum import Enum
 
 from aiohttp import web
 
-__all__ = ["Fault", "FaultKind", "FaultQueue"]
+__all__ = ["Fault", "FaultKind", "FaultQueue", "serve_on_loopback"]
 
 
 class FaultKind(str, Enum):
@@ -260,3 +260,30 @@ class FaultQueue:
     def __len__(self) -> int:
         """The number of queued faults (the schedule not counted)."""
         return len(self._queue)
+
+
+@asynccontextmanager
+async def serve_on_loopback(
+    app: web.Application, *, path: str, stopping: asyncio.Event, host: str = "127.0.0.1"
+) -> AsyncIterator[str]:
+    """Serve ``app`` on ``host`` at a free port; yield ``http://host:port{path}``.
+
+    Every emulator serves this way. On leaving, ``stopping`` is set first, so stalls and
+    slow bodies still running end at once, and the server shuts down within a second.
+
+    Raises:
+        OSError: The socket could not be opened.
+    """
+    runner = web.AppRunner(
+        app, access_log=None, handle_signals=False, handler_cancellation=True, shutdown_timeout=1.0
+    )
+    await runner.setup()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind((host, 0))
+        await web.SockSite(runner, sock).start()
+        yield f"http://{host}:{sock.getsockname()[1]}{path}"
+    finally:
+        stopping.set()
+        await runner.cleanup()
+        sock.close()
