@@ -375,3 +375,21 @@ def test_shared_stoat_payloads_round_trip(name: str) -> None:
 def test_generated_stoat_invites_round_trip(payload: dict[str, Any]) -> None:
     invite = decode_public_invite("stoat", payload)
     assert snapshot(round_trip(invite)) == snapshot(invite)
+
+
+def test_an_invite_of_a_self_hosted_instance_keeps_its_instance() -> None:
+    from invitekit_stoat import StoatAdapter
+
+    invite = StoatAdapter(link_hosts=["chat.example.org"]).bind(
+        decode_public_invite(
+            "stoat",
+            b'{"type":"Server","code":"Sh4redC0","server_id":"s","server_name":"S",'
+            b'"channel_id":"c","channel_name":"g","user_name":"u","member_count":1}',
+        )
+    )
+    decoded = decode_outcome(encode_outcome(invite))
+    assert isinstance(decoded, PublicServerInvite)
+    assert decoded.instance == "chat.example.org"
+    assert decoded == invite
+    assert decoded.adapter is None  # stored unbound; the client binds it to its own adapter
+    assert str(decoded) == "https://chat.example.org/invite/Sh4redC0"
