@@ -16,32 +16,75 @@ same endpoints on loopback.
 
 from __future__ import annotations
 
-from invitekit_discord._adapter import (
-    DEFAULT_API_BASE,
-    DEFAULT_GLOBAL_LIMIT,
-    DEFAULT_LOOKUP_LIMIT,
-    DiscordAdapter,
-)
-from invitekit_discord._details import (
-    DiscordApplication,
-    DiscordInviteDetails,
-    DiscordRole,
-    DiscordScheduledEvent,
-    DiscordVanityURL,
-    InviteFlags,
-    InviteTargetType,
-    InviteType,
-    TargetUsersJob,
-    TargetUsersJobStatus,
-)
-from invitekit_discord._gateway import (
-    INVITE_CREATE,
-    INVITE_DELETE,
-    InviteDeleteEvent,
-    decode_invite_create,
-    decode_invite_delete,
-)
-from invitekit_discord._links import LINK_RULES
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from invitekit_discord._adapter import (
+        DEFAULT_API_BASE,
+        DEFAULT_GLOBAL_LIMIT,
+        DEFAULT_LOOKUP_LIMIT,
+        DiscordAdapter,
+    )
+    from invitekit_discord._details import (
+        DiscordApplication,
+        DiscordInviteDetails,
+        DiscordRole,
+        DiscordScheduledEvent,
+        DiscordVanityURL,
+        InviteFlags,
+        InviteTargetType,
+        InviteType,
+        TargetUsersJob,
+        TargetUsersJobStatus,
+    )
+    from invitekit_discord._gateway import (
+        INVITE_CREATE,
+        INVITE_DELETE,
+        InviteDeleteEvent,
+        decode_invite_create,
+        decode_invite_delete,
+    )
+    from invitekit_discord._links import LINK_RULES
+
+# Imported when first named: link scanning (``invitekit find``) reads only ``_links``,
+# and must not pay for the adapter, its HTTP layer and its converters.
+_LAZY = {
+    "DEFAULT_API_BASE": "invitekit_discord._adapter",
+    "DEFAULT_GLOBAL_LIMIT": "invitekit_discord._adapter",
+    "DEFAULT_LOOKUP_LIMIT": "invitekit_discord._adapter",
+    "DiscordAdapter": "invitekit_discord._adapter",
+    "DiscordApplication": "invitekit_discord._details",
+    "DiscordInviteDetails": "invitekit_discord._details",
+    "DiscordRole": "invitekit_discord._details",
+    "DiscordScheduledEvent": "invitekit_discord._details",
+    "DiscordVanityURL": "invitekit_discord._details",
+    "InviteFlags": "invitekit_discord._details",
+    "InviteTargetType": "invitekit_discord._details",
+    "InviteType": "invitekit_discord._details",
+    "TargetUsersJob": "invitekit_discord._details",
+    "TargetUsersJobStatus": "invitekit_discord._details",
+    "INVITE_CREATE": "invitekit_discord._gateway",
+    "INVITE_DELETE": "invitekit_discord._gateway",
+    "InviteDeleteEvent": "invitekit_discord._gateway",
+    "decode_invite_create": "invitekit_discord._gateway",
+    "decode_invite_delete": "invitekit_discord._gateway",
+    "LINK_RULES": "invitekit_discord._links",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "DEFAULT_API_BASE",

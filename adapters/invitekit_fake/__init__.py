@@ -13,16 +13,48 @@ With pytest, the ``fake_invites`` fixture gives a fresh anonymous ``FakeAdapter`
 
 from __future__ import annotations
 
-from invitekit_fake._adapter import FakeAdapter, RecordedCall
-from invitekit_fake._clock import FakeClock
-from invitekit_fake._world import (
-    FakeChannel,
-    FakeGroup,
-    FakeInvite,
-    FakeServer,
-    FakeUser,
-    FakeWorld,
-)
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from invitekit_fake._adapter import FakeAdapter, RecordedCall
+    from invitekit_fake._clock import FakeClock
+    from invitekit_fake._world import (
+        FakeChannel,
+        FakeGroup,
+        FakeInvite,
+        FakeServer,
+        FakeUser,
+        FakeWorld,
+    )
+
+# Imported when first named: link scanning (``invitekit find``) reads only ``_links``,
+# and must not pay for the adapter, its HTTP layer and its converters.
+_LAZY = {
+    "FakeAdapter": "invitekit_fake._adapter",
+    "RecordedCall": "invitekit_fake._adapter",
+    "FakeClock": "invitekit_fake._clock",
+    "FakeChannel": "invitekit_fake._world",
+    "FakeGroup": "invitekit_fake._world",
+    "FakeInvite": "invitekit_fake._world",
+    "FakeServer": "invitekit_fake._world",
+    "FakeUser": "invitekit_fake._world",
+    "FakeWorld": "invitekit_fake._world",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "FakeAdapter",

@@ -14,7 +14,6 @@ from invitekit import (
     Capability,
     InviteError,
     JoinResult,
-    LinkForm,
     LinkRules,
     PrivateInvite,
     PublicInvite,
@@ -22,6 +21,7 @@ from invitekit import (
 )
 from invitekit.decoding import decode_payload, decode_tagged, decode_tagged_list
 from invitekit_fake import _wire
+from invitekit_fake._links import FAKE_LINK_RULES
 from invitekit_fake._world import FakeUser, FakeWorld
 
 __all__ = ["FakeAdapter", "RecordedCall"]
@@ -57,11 +57,7 @@ class FakeAdapter(Adapter):
 
     platform: ClassVar[str] = _wire.PLATFORM
     capabilities: ClassVar[frozenset[Capability]] = _ALL_CAPABILITIES
-    link_rules: ClassVar[LinkRules] = LinkRules(
-        platform=_wire.PLATFORM,
-        forms=(LinkForm("fake.invitekit.test"),),
-        canonical="https://fake.invitekit.test/{code}",
-    )
+    link_rules: ClassVar[LinkRules] = FAKE_LINK_RULES
 
     def __init__(
         self,

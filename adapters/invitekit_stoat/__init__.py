@@ -7,29 +7,73 @@ locally for tests. Importing this package does not import aiohttp.
 
 from __future__ import annotations
 
-from invitekit_stoat._adapter import DEFAULT_API_BASE, StoatAdapter
-from invitekit_stoat._details import (
-    DEFAULT_CDN_BASE,
-    StoatAudioMetadata,
-    StoatFile,
-    StoatFileMetadata,
-    StoatGenericFileMetadata,
-    StoatImageMetadata,
-    StoatInviteDetails,
-    StoatJoinedGroupDetails,
-    StoatJoinedServerDetails,
-    StoatServerFlags,
-    StoatTextMetadata,
-    StoatVideoMetadata,
-)
-from invitekit_stoat._errors import (
-    StoatGroupTooLarge,
-    StoatMissingPermission,
-    StoatTooManyServers,
-    error_from_response,
-)
-from invitekit_stoat._links import STOAT_LINK_RULES, instance_forms
-from invitekit_stoat._ratelimits import StoatRateLimits
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from invitekit_stoat._adapter import DEFAULT_API_BASE, StoatAdapter
+    from invitekit_stoat._details import (
+        DEFAULT_CDN_BASE,
+        StoatAudioMetadata,
+        StoatFile,
+        StoatFileMetadata,
+        StoatGenericFileMetadata,
+        StoatImageMetadata,
+        StoatInviteDetails,
+        StoatJoinedGroupDetails,
+        StoatJoinedServerDetails,
+        StoatServerFlags,
+        StoatTextMetadata,
+        StoatVideoMetadata,
+    )
+    from invitekit_stoat._errors import (
+        StoatGroupTooLarge,
+        StoatMissingPermission,
+        StoatTooManyServers,
+        error_from_response,
+    )
+    from invitekit_stoat._links import STOAT_LINK_RULES, instance_forms
+    from invitekit_stoat._ratelimits import StoatRateLimits
+
+# Imported when first named: link scanning (``invitekit find``) reads only ``_links``,
+# and must not pay for the adapter, its HTTP layer and its converters.
+_LAZY = {
+    "DEFAULT_API_BASE": "invitekit_stoat._adapter",
+    "StoatAdapter": "invitekit_stoat._adapter",
+    "DEFAULT_CDN_BASE": "invitekit_stoat._details",
+    "StoatAudioMetadata": "invitekit_stoat._details",
+    "StoatFile": "invitekit_stoat._details",
+    "StoatFileMetadata": "invitekit_stoat._details",
+    "StoatGenericFileMetadata": "invitekit_stoat._details",
+    "StoatImageMetadata": "invitekit_stoat._details",
+    "StoatInviteDetails": "invitekit_stoat._details",
+    "StoatJoinedGroupDetails": "invitekit_stoat._details",
+    "StoatJoinedServerDetails": "invitekit_stoat._details",
+    "StoatServerFlags": "invitekit_stoat._details",
+    "StoatTextMetadata": "invitekit_stoat._details",
+    "StoatVideoMetadata": "invitekit_stoat._details",
+    "StoatGroupTooLarge": "invitekit_stoat._errors",
+    "StoatMissingPermission": "invitekit_stoat._errors",
+    "StoatTooManyServers": "invitekit_stoat._errors",
+    "error_from_response": "invitekit_stoat._errors",
+    "STOAT_LINK_RULES": "invitekit_stoat._links",
+    "instance_forms": "invitekit_stoat._links",
+    "StoatRateLimits": "invitekit_stoat._ratelimits",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "DEFAULT_API_BASE",

@@ -17,6 +17,7 @@ from invitekit.links import LinkRules, LinkScanner
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "LINKS_ENTRY_POINT_GROUP",
     "available_platforms",
     "default_scanner",
     "get_adapter",
@@ -30,11 +31,17 @@ __all__ = [
 
 ENTRY_POINT_GROUP = "invitekit.adapters"
 """The entry-point group adapters register under: ``name = "package:AdapterClass"``."""
+LINKS_ENTRY_POINT_GROUP = "invitekit.links"
+"""Where an adapter may also name its official ``LinkRules`` (``name = "package._links:RULES"``),
+so that finding links never imports the adapter itself; optional."""
 
 _lock = threading.RLock()
 _loaded: dict[str, type[Adapter]] = {}
 _declared: dict[str, str] = {}
 """Platform → ``"module:attribute"`` not imported yet (entry points and strings)."""
+_link_targets: dict[str, str] = {}
+"""Platform → ``"module:attribute"`` of its link rules, for entry-point adapters."""
+_link_rules: dict[str, LinkRules] = {}
 _discovered = False
 _scanner: LinkScanner | None = None
 
@@ -49,6 +56,9 @@ def _discover() -> None:
     for entry_point in entry_points(group=ENTRY_POINT_GROUP):
         if entry_point.name not in _loaded:
             _declared.setdefault(entry_point.name, entry_point.value)
+    for entry_point in entry_points(group=LINKS_ENTRY_POINT_GROUP):
+        if entry_point.name in _declared:
+            _link_targets.setdefault(entry_point.name, entry_point.value)
     _discovered = True
 
 
@@ -113,6 +123,7 @@ def register_adapter(
             )
         _loaded.pop(name, None)
         _declared.pop(name, None)
+        _forget_links(name)
         if isinstance(adapter, str):
             _declared[name] = adapter
         else:
@@ -131,7 +142,13 @@ def unregister_adapter(platform: str) -> None:
         _discover()
         if _loaded.pop(platform, None) is None and _declared.pop(platform, None) is None:
             raise UnknownPlatform(f"no adapter is registered for {platform!r}", platform=platform)
+        _forget_links(platform)
         _scanner = None
+
+
+def _forget_links(platform: str) -> None:
+    _link_targets.pop(platform, None)
+    _link_rules.pop(platform, None)
 
 
 def available_platforms() -> list[str]:
@@ -200,10 +217,40 @@ def link_rules_for(platform: str, instance: str | None = None) -> LinkRules:
         AdapterImportError: The adapter could not be imported.
         InvalidArgument: The adapter cannot tell the links of ``instance``.
     """
+    if instance is None:
+        loaded = _loaded.get(platform)
+        if loaded is not None:
+            return loaded.link_rules
+        rules = _declared_link_rules(platform)
+        if rules is not None:
+            return rules
     adapter_class = get_adapter_class(platform)
     if instance is None:
         return adapter_class.link_rules
     return adapter_class.instance_link_rules(instance)
+
+
+def _declared_link_rules(platform: str) -> LinkRules | None:
+    """The link rules an entry point names for ``platform``, without importing its
+    adapter; ``None`` when there are none to use (the adapter class then answers)."""
+    with _lock:
+        _discover()
+        rules = _link_rules.get(platform)
+        if rules is not None:
+            return rules
+        target = _link_targets.get(platform)
+        if target is None or platform not in _declared:
+            return None
+        from importlib.metadata import EntryPoint
+
+        try:
+            loaded = EntryPoint(name=platform, value=target, group=LINKS_ENTRY_POINT_GROUP).load()
+        except Exception:
+            return None
+        if not isinstance(loaded, LinkRules) or loaded.platform != platform:
+            return None
+        _link_rules[platform] = loaded
+        return loaded
 
 
 def default_scanner() -> LinkScanner:
@@ -228,24 +275,27 @@ def default_scanner() -> LinkScanner:
         return _scanner
 
 
-RegistryState = tuple[dict[str, type[Adapter]], dict[str, str], bool]
+RegistryState = tuple[dict[str, type[Adapter]], dict[str, str], dict[str, str], bool]
 
 
 def snapshot() -> RegistryState:
     """The registry as it is now, for ``restore`` (``invitekit.testing`` isolates tests
     with the two)."""
     with _lock:
-        return dict(_loaded), dict(_declared), _discovered
+        return dict(_loaded), dict(_declared), dict(_link_targets), _discovered
 
 
 def restore(state: RegistryState) -> None:
     """Put the registry back as ``snapshot`` saw it."""
     global _discovered, _scanner
     with _lock:
-        loaded, declared, discovered = state
+        loaded, declared, link_targets, discovered = state
         _loaded.clear()
         _loaded.update(loaded)
         _declared.clear()
         _declared.update(declared)
+        _link_targets.clear()
+        _link_targets.update(link_targets)
+        _link_rules.clear()
         _discovered = discovered
         _scanner = None

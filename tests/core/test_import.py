@@ -92,3 +92,33 @@ def test_the_emulators_need_no_pytest() -> None:
     loaded = _loaded_after("import invitekit_discord.testing, invitekit_stoat.testing")
     assert "invitekit_discord.testing" in loaded
     assert "pytest" not in loaded
+
+
+def test_finding_links_on_the_command_line_imports_no_adapter() -> None:
+    loaded = _loaded_after(
+        "import contextlib, io\n"
+        "from invitekit.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['find', 'x https://discord.gg/abc and https://stt.gg/Abc123']) == 0\n"
+    )
+    assert "invitekit_discord._links" in loaded
+    assert (
+        not {"asyncio", "aiohttp", "invitekit_discord._adapter", "invitekit_stoat._adapter"}
+        & loaded
+    )
+
+
+def test_the_link_rules_entry_points_are_the_adapters_own() -> None:
+    code = (
+        "import sys\n"
+        "from invitekit import get_adapter_class, registry\n"
+        "for platform in ('discord', 'fake', 'stoat'):\n"
+        "    early = registry.link_rules_for(platform)\n"
+        "    assert f'invitekit_{platform}._adapter' not in sys.modules, platform\n"
+        "    assert early is get_adapter_class(platform).link_rules, platform\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.stdout.split() == ["ok"], result.stderr

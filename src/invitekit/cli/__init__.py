@@ -7,11 +7,9 @@ Exit codes: 0 success; 1 no invite links found (``find``, ``resolve``) or a demo
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from collections.abc import Sequence
-from importlib.metadata import entry_points
 from typing import TextIO
 
 from invitekit import __version__
@@ -147,6 +145,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _demo(name: str | None, *, list_only: bool, out: TextIO) -> int:
+    # Imported here: `invitekit find` must start as fast as the interpreter allows.
+    import asyncio
+    from importlib.metadata import entry_points
+
     demos = {entry.name: entry for entry in entry_points(group=DEMO_ENTRY_POINT_GROUP)}
     if list_only:
         out.write("".join(f"{demo}\n" for demo in sorted(demos)))
