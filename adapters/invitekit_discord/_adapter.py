@@ -14,6 +14,7 @@ from invitekit import (
     Capability,
     InvalidArgument,
     InvalidInviteLink,
+    InviteRef,
     LinkRules,
     PrivateInvite,
     PublicInvite,
@@ -67,10 +68,17 @@ class DiscordAdapter(Adapter):
     Args:
         token: A bot token. Without one only ``fetch_invite`` works; every other verb
             raises ``UnsupportedOperation`` before any I/O.
-        api_base: The API base URL; point it at ``invitekit_discord.testing`` in tests.
+        api_base: The API base URL; point it at ``invitekit_discord.testing`` in tests,
+            or at a Discord-compatible server (with ``link_hosts``).
         lookup_limit: The client-side cap on ``fetch_invite`` calls; ``None`` disables it.
         global_limit: The client-side cap on all requests (Discord allows a bot 50 per
             second unless it was granted more); ``None`` disables it.
+        link_hosts: The hosts of a Discord-compatible server (a self-hosted instance),
+            whose ``https://{host}/invite/{code}`` links this adapter recognises instead
+            of Discord's (the first is the canonical one its invites print with).
+        instance: The name of that instance: by default its first link host; a label
+            such as ``"work"``, or one of ``link_hosts``. A host name given here alone is
+            its link host. Invites carry it, so they never equal Discord's.
         **options: The options every HTTP adapter takes (``timeout``, ``max_retries``,
             ``rate_limit_store``, ``allow_insecure``, ``transport`` …), documented on
             ``invitekit.http.TransportOptions``.
@@ -86,7 +94,8 @@ class DiscordAdapter(Adapter):
 
     Raises:
         InvalidArgument: An option is malformed (a token with line breaks, a non-HTTP base,
-            plain http to another host without ``allow_insecure``).
+            plain http to another host without ``allow_insecure``, a link host that is
+            not a host name, an instance name with a dot that is none of the link hosts).
     """
 
     platform: ClassVar[str] = PLATFORM
@@ -108,8 +117,16 @@ class DiscordAdapter(Adapter):
         api_base: str = DEFAULT_API_BASE,
         lookup_limit: Throttle | None = DEFAULT_LOOKUP_LIMIT,
         global_limit: Throttle | None = DEFAULT_GLOBAL_LIMIT,
+        link_hosts: Iterable[str] = (),
+        instance: str | None = None,
         **options: Unpack[TransportKwargs],
     ) -> None:
+        hosts = [link_hosts] if isinstance(link_hosts, str) else list(link_hosts)
+        self._link_rules = (
+            self.link_rules.self_hosted(hosts, instance=instance)
+            if hosts or instance is not None
+            else self.link_rules
+        )
         credential = None
         if token is not None:
             raw: object = token
@@ -139,6 +156,17 @@ class DiscordAdapter(Adapter):
         return self._transport
 
     @property
+    def instance(self) -> str | None:
+        """The Discord-compatible server's name, or ``None`` for Discord itself."""
+        return self._link_rules.instance
+
+    @property
+    def active_link_rules(self) -> LinkRules:
+        """Discord's link rules, or a Discord-compatible server's
+        ``{host}/invite/{code}`` forms (the first host canonical)."""
+        return self._link_rules
+
+    @property
     def authenticated(self) -> bool:
         """Whether the adapter has a bot token."""
         return self._transport.authenticated
@@ -151,7 +179,8 @@ class DiscordAdapter(Adapter):
 
     def __repr__(self) -> str:
         auth = "bot" if self.authenticated else "anonymous"
-        return f"<DiscordAdapter {self.api_base} {auth}>"
+        instance = "" if self.instance is None else f" instance={self.instance!r}"
+        return f"<DiscordAdapter {self.api_base} {auth}{instance}>"
 
     async def close(self) -> None:
         """Close the HTTP session. Safe to call twice."""
@@ -257,8 +286,9 @@ class DiscordAdapter(Adapter):
         if not self.authenticated:
             raise UnsupportedOperation(f"{what} needs a bot token", platform=PLATFORM)
 
-    def _check_code(self, code: object) -> str:
-        if not isinstance(code, str) or not LINK_RULES.is_code(code):
+    def _check_code(self, target: str | InviteRef) -> str:
+        code = self.ref(target).code
+        if not LINK_RULES.is_code(code):
             raise InvalidInviteLink(f"invalid Discord invite code {code!r}", platform=PLATFORM)
         return code
 
@@ -278,12 +308,14 @@ class DiscordAdapter(Adapter):
         response = await self._transport.request(route)
         return _decode.decode_vanity_url(response.body, guild_id)
 
-    async def fetch_target_users(self, code: str) -> list[str]:
-        """Return the ids of the users allowed to accept the invite ``code``.
+    async def fetch_target_users(self, code: str | InviteRef) -> list[str]:
+        """Return the ids of the users allowed to accept the invite ``code`` (a code, a
+        link of this adapter's instance, or an ``InviteRef``).
 
         Raises:
             UnsupportedOperation: The adapter has no bot token.
-            InvalidInviteLink: ``code`` is not a Discord invite code.
+            InvalidInviteLink: ``code`` is neither a Discord invite code nor a link or
+                ``InviteRef`` of this adapter's instance.
             InviteNotFound: No such invite.
             NotFound: The invite has no target users (Discord code 10129).
             MissingPermissions: The bot is not the inviter and lacks ``MANAGE_GUILD``
@@ -295,13 +327,14 @@ class DiscordAdapter(Adapter):
         response = await self._transport.request(route)
         return _parse_csv_ids(response.body)
 
-    async def update_target_users(self, code: str, user_ids: Iterable[str]) -> None:
-        """Replace the users allowed to accept the invite ``code``; Discord then
-        processes the list asynchronously (see ``fetch_target_users_job``).
+    async def update_target_users(self, code: str | InviteRef, user_ids: Iterable[str]) -> None:
+        """Replace the users allowed to accept the invite ``code`` (a code, link or ref);
+        Discord then processes the list asynchronously (see ``fetch_target_users_job``).
 
         Raises:
             UnsupportedOperation: The adapter has no bot token.
-            InvalidInviteLink: ``code`` is not a Discord invite code.
+            InvalidInviteLink: ``code`` is neither a Discord invite code nor a link or
+                ``InviteRef`` of this adapter's instance.
             InvalidArgument: A user id is not a snowflake, or there are none.
             BadRequest: Discord rejected lines of the list (they are in the message).
             InviteNotFound, MissingPermissions, HTTPError, TransportError: As usual.
@@ -327,12 +360,14 @@ class DiscordAdapter(Adapter):
         route = Route("PUT", "/invites/{code}/target-users", {"code": code})
         await self._transport.request(route, form=form)
 
-    async def fetch_target_users_job(self, code: str) -> TargetUsersJob:
-        """Return how far Discord got processing the last target-users upload.
+    async def fetch_target_users_job(self, code: str | InviteRef) -> TargetUsersJob:
+        """Return how far Discord got processing the last target-users upload for the
+        invite ``code`` (a code, link or ref).
 
         Raises:
             UnsupportedOperation: The adapter has no bot token.
-            InvalidInviteLink: ``code`` is not a Discord invite code.
+            InvalidInviteLink: ``code`` is neither a Discord invite code nor a link or
+                ``InviteRef`` of this adapter's instance.
             NotFound: No upload for this invite (Discord code 10124).
             InviteNotFound, MissingPermissions, HTTPError, TransportError: As usual.
         """

@@ -34,5 +34,7 @@ LINK_RULES = LinkRules(
     min_length=2,
     max_length=64,
     event_param="event",
+    # Discord-compatible servers (Spacebar) link to invites as https://{host}/invite/{code}.
+    self_hosted_prefix="/invite/",
 )
 """The link rules of the ``discord`` platform."""

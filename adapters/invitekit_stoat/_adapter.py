@@ -31,7 +31,7 @@ from invitekit_stoat import _convert, _wire
 from invitekit_stoat._decode import decode_public
 from invitekit_stoat._details import DEFAULT_CDN_BASE
 from invitekit_stoat._errors import error_from_response
-from invitekit_stoat._links import STOAT_LINK_RULES, instance_rules
+from invitekit_stoat._links import STOAT_LINK_RULES
 from invitekit_stoat._ratelimits import StoatRateLimits
 
 __all__ = ["DEFAULT_API_BASE", "StoatAdapter"]
@@ -73,9 +73,10 @@ class StoatAdapter(Adapter):
             ``https://{host}/invite/{code}`` links this adapter recognises (the first is
             the canonical one its invites print with). Giving them makes the adapter one
             of that instance, not of the official one: see ``instance``.
-        instance: The name of the self-hosted instance (by default its first link host;
-            a host name given here alone serves as its link host). Invites carry it,
-            and never equal or share a cache entry with another instance's.
+        instance: The name of the self-hosted instance: by default its first link host;
+            a label such as ``"work"``, or one of ``link_hosts``. A host name given here
+            alone is its link host. Invites carry it, and never equal or share a cache
+            entry with another instance's.
         **options: The options every HTTP adapter takes (``timeout``, ``max_retries``,
             ``rate_limit_store``, ``allow_insecure``, ``transport`` …), documented on
             ``invitekit.http.TransportOptions``.
@@ -83,7 +84,8 @@ class StoatAdapter(Adapter):
     Raises:
         InvalidArgument: An option is malformed (a token with line breaks, a base URL
             that is not http(s) or is plain http to another host without
-            ``allow_insecure``, a link host that is not a host name).
+            ``allow_insecure``, a link host that is not a host name, an instance name
+            with a dot that is none of the link hosts).
 
     Stoat invites have no use limits, expiry or temporary membership: ``create_invite``
     with any of those options raises ``UnsupportedOperation``, and private invites report
@@ -125,12 +127,11 @@ class StoatAdapter(Adapter):
         self.authenticated = credential is not None
         self.cdn_base = cdn_base.rstrip("/")
         hosts = [link_hosts] if isinstance(link_hosts, str) else list(link_hosts)
-        name: object = instance  # callers without type checking pass anything
-        if name is not None and (not isinstance(name, str) or not name.strip()):
-            raise InvalidArgument(f"invalid instance name {instance!r}", platform=self.platform)
-        if instance is not None and not hosts:
-            hosts = [instance]
-        self._link_rules = instance_rules(hosts, instance) if hosts else self.link_rules
+        self._link_rules = (
+            self.link_rules.self_hosted(hosts, instance=instance)
+            if hosts or instance is not None
+            else self.link_rules
+        )
         self._transport = TransportOptions(**options).build(
             api_base,
             platform=self.platform,
@@ -162,15 +163,6 @@ class StoatAdapter(Adapter):
         """The official Stoat's link rules, or a self-hosted instance's
         ``{host}/invite/{code}`` forms (the first host canonical)."""
         return self._link_rules
-
-    @classmethod
-    def instance_link_rules(cls, instance: str) -> LinkRules:
-        """The link rules of the self-hosted instance whose link host is ``instance``.
-
-        Raises:
-            InvalidArgument: ``instance`` is not a host name.
-        """
-        return instance_rules([instance], instance)
 
     # -- capabilities -------------------------------------------------------------------
 
@@ -333,4 +325,5 @@ class StoatAdapter(Adapter):
 
     def __repr__(self) -> str:
         account = "anonymous" if not self.authenticated else ("bot" if self.bot else "user")
-        return f"<StoatAdapter {self.api_base} {account}>"
+        instance = "" if self.instance is None else f" instance={self.instance!r}"
+        return f"<StoatAdapter {self.api_base} {account}{instance}>"

@@ -13,6 +13,7 @@ from typing import Any, ClassVar, TypeVar
 from msgspec.structs import force_setattr
 from typing_extensions import Self
 
+from invitekit._instances import links_by_name
 from invitekit._validation import check_code, check_id, check_limit, check_reason
 from invitekit.capabilities import Capability
 from invitekit.errors import InvalidArgument, InvalidInviteLink, InviteError, UnsupportedOperation
@@ -85,16 +86,21 @@ class Adapter(abc.ABC):
         """The link rules of a self-hosted ``instance`` of this platform, for invites and
         refs that carry it but are bound to no adapter.
 
-        Adapters of platforms that can be self-hosted override this; the default knows
-        no instance but the official one.
+        An instance named after a host (a name with a dot) has links on that host, if
+        the platform declares a ``self_hosted_prefix``; a label such as ``"work"`` tells
+        nothing of where its links live.
 
         Raises:
-            InvalidArgument: The adapter cannot tell the links of ``instance``.
+            InvalidArgument: The platform cannot be self-hosted, or ``instance`` is not a
+                host name.
         """
-        raise InvalidArgument(
-            f"{cls.__name__} cannot link to invites of the instance {instance!r}",
-            platform=cls.platform,
-        )
+        rules = cls.link_rules
+        if rules.self_hosted_prefix is None or not links_by_name(instance):
+            raise InvalidArgument(
+                f"{cls.__name__} cannot link to invites of the instance {instance!r}",
+                platform=cls.platform,
+            )
+        return rules.self_hosted(instance=instance)
 
     # -- capabilities -------------------------------------------------------------------
 
@@ -190,7 +196,10 @@ class Adapter(abc.ABC):
             TransportError: The request did not complete.
         """
         ref = self._precheck("accept", code)
-        return await self._accept(ref.code)
+        joined = await self._accept(ref.code)
+        if self.instance is not None:
+            force_setattr(joined, "instance", self.instance)
+        return joined
 
     async def delete(self, code: str | InviteRef, *, reason: str | None = None) -> None:
         """Delete the invite ``code`` (a code, link or ref); ``reason`` goes to the audit

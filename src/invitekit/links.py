@@ -19,7 +19,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from invitekit.errors import InvalidInviteLink, UnknownPlatform
+from invitekit._instances import instance_name, link_hosts
+from invitekit.errors import InvalidArgument, InvalidInviteLink, UnknownPlatform
 from invitekit.refs import InviteRef
 
 __all__ = ["LinkForm", "LinkRules", "LinkScanner", "find_invites", "parse_invite"]
@@ -73,6 +74,9 @@ class LinkRules:
         reserved: Path words that are pages, not codes (``discover``); case-insensitive.
         instance: The instance of the platform these links lead to; ``None`` for the
             official one. Refs found with these rules carry it.
+        self_hosted_prefix: The path before the code on a self-hosted instance's hosts
+            (``"/invite/"``), or ``None`` if the platform cannot be self-hosted; see
+            ``self_hosted``.
     """
 
     platform: str
@@ -84,6 +88,7 @@ class LinkRules:
     event_param: str | None = None
     reserved: frozenset[str] = field(default_factory=frozenset)
     instance: str | None = None
+    self_hosted_prefix: str | None = None
 
     @property
     def owner(self) -> str:
@@ -112,6 +117,47 @@ class LinkRules:
         combined = list(self.forms)
         combined.extend(form for form in dict.fromkeys(forms) if form not in self.forms)
         return replace(self, forms=tuple(combined))
+
+    def self_hosted(
+        self, hosts: Iterable[str] | str = (), *, instance: str | None = None
+    ) -> LinkRules:
+        """Return the rules of a self-hosted instance of this platform: links
+        ``https://{host}{self_hosted_prefix}{code}`` on each of ``hosts`` (the first
+        canonical) and on no official host, with the official rules' code alphabet.
+
+        Hosts are host names or ``http(s)://`` origins. The instance is named
+        ``instance``, or after its first host; a name given without hosts is the host. A
+        name with a dot must be one of the hosts: an invite of the instance can then be
+        linked from its name alone (``Adapter.instance_link_rules``). A name without one
+        (``"work"``) is a label only the instance's adapter can link.
+
+        Raises:
+            InvalidArgument: The platform declares no ``self_hosted_prefix``, no host is
+                given, a host is not a host name (paths, ports and credentials are
+                refused: links are matched on their exact host), or the name is not
+                letters, digits, ``.``, ``_`` and ``-``, or has a dot but is none of the
+                hosts.
+        """
+        if self.self_hosted_prefix is None:
+            raise InvalidArgument(
+                f"{self.platform} has no self-hosted instances", platform=self.platform
+            )
+        names = link_hosts(hosts, platform=self.platform)
+        if not names and instance is not None:
+            names = link_hosts(instance, platform=self.platform)
+        if not names:
+            raise InvalidArgument(
+                f"a self-hosted {self.platform} instance needs a link host "
+                "(the host of its invite links)",
+                platform=self.platform,
+            )
+        prefix = self.self_hosted_prefix
+        return replace(
+            self,
+            forms=tuple(LinkForm(host, prefix) for host in names),
+            canonical=f"https://{names[0]}{prefix}{{code}}",
+            instance=instance_name(instance, names, platform=self.platform),
+        )
 
     def code_in_path(self, form: LinkForm, path: str) -> str | None:
         """Return the code if ``path`` is ``form.prefix + code`` with an optional ``/``."""

@@ -16,6 +16,7 @@ platform has stay reachable through ``details``, an adapter-defined ``PlatformDe
 
 from __future__ import annotations
 
+import contextlib
 import enum
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -154,9 +155,11 @@ class BaseInvite(msgspec.Struct, frozen=True, kw_only=True, eq=False):
 
     def __str__(self) -> str:
         """The canonical link (see ``url``); never raises: an invite no adapter can link
-        prints as ``platform:code``."""
+        prints as ``platform:code`` (``platform@instance:code``)."""
         if self._adapter is not None:
-            return self.url
+            # A broken adapter must not break printing: the registry may know the links.
+            with contextlib.suppress(Exception):
+                return self.url
         from invitekit.refs import printable_url
 
         return printable_url(self.platform, self.code, self.event_id, self.instance)
@@ -354,6 +357,8 @@ class JoinedServer(msgspec.Struct, frozen=True, kw_only=True):
     """The registry name of the platform."""
     code: str
     """The invite code that was used."""
+    instance: str | None = None
+    """The self-hosted instance joined on, or ``None`` for the official one."""
     server: InviteServer
     """The server that was joined."""
     channels: tuple[InviteChannel, ...] = ()
@@ -369,6 +374,8 @@ class JoinedGroup(msgspec.Struct, frozen=True, kw_only=True):
     """The registry name of the platform."""
     code: str
     """The invite code that was used."""
+    instance: str | None = None
+    """The self-hosted instance joined on, or ``None`` for the official one."""
     channel: InviteChannel
     """The group that was joined."""
     members: tuple[InviteUser, ...] = ()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from invitekit._instances import check_instance
 from invitekit._validation import check_code
 
 __all__ = ["InviteRef"]
@@ -28,6 +29,8 @@ class InviteRef:
 
     Raises:
         InvalidInviteLink: On construction, if ``code`` could not be placed in a URL path.
+        InvalidArgument: On construction, if ``instance`` is not an instance name
+            (letters, digits, ``.``, ``_`` and ``-``).
     """
 
     platform: str
@@ -37,6 +40,8 @@ class InviteRef:
 
     def __post_init__(self) -> None:
         check_code(self.code, platform=self.platform)
+        if self.instance is not None:
+            check_instance(self.instance, platform=self.platform)
 
     @property
     def url(self) -> str:
@@ -57,11 +62,12 @@ class InviteRef:
 def printable_url(platform: str, code: str, event_id: str | None, instance: str | None) -> str:
     """The canonical link of an invite, or ``platform[@instance]:code`` when no adapter
     can say it: what ``str()`` of a ref or an unbound invite shows. Never raises."""
-    from invitekit.errors import InviteError
     from invitekit.registry import link_rules_for
 
     try:
         return link_rules_for(platform, instance).canonical_url(code, event_id)
-    except InviteError:
+    except Exception:
+        # Not only InviteError: a third-party adapter's bug (or one failing to import)
+        # must not turn printing or logging an invite into an error.
         owner = platform if instance is None else f"{platform}@{instance}"
         return f"{owner}:{code}"

@@ -19,6 +19,7 @@ from invitekit import (
     InvalidInviteLink,
     InviteClient,
     InviteRef,
+    JoinedServer,
     PublicServerInvite,
     UnknownPlatform,
     decode_public_invite,
@@ -70,11 +71,14 @@ async def instances() -> AsyncIterator[TwoInstances]:
 async def test_a_self_hosted_invite_prints_as_a_link_of_its_own_instance(
     instances: TwoInstances,
 ) -> None:
+    # The bug of issue 15: this invite printed as https://stt.gg/CODE, the official
+    # instance, where the code leads to another server (here "Official Lounge").
     adapter = instances.self_hosted
     async with adapter:
-        invite = await adapter.fetch_invite(f"https://{HOST}/invite/{CODE}")
+        invite = await adapter.fetch_invite(CODE)
+    assert str(invite) == f"https://{HOST}/invite/{CODE}"
+    assert invite.url == f"https://{HOST}/invite/{CODE}"
     assert invite.instance == HOST
-    assert str(invite) == invite.url == f"https://{HOST}/invite/{CODE}"
     assert str(invite.ref) == f"https://{HOST}/invite/{CODE}"
     assert invite.ref == InviteRef("stoat", CODE, instance=HOST)
 
@@ -216,3 +220,29 @@ def test_an_invite_of_one_instance_does_not_bind_to_another() -> None:
     assert bound.instance == HOST
     with pytest.raises(InvalidArgument, match=f"stoat@{HOST}"):
         StoatAdapter().bind(bound)
+
+
+async def test_a_ref_goes_to_the_instance_it_names_or_nowhere(instances: TwoInstances) -> None:
+    async with InviteClient(instances.self_hosted) as client:
+        # An official ref was routed to the only Stoat here: to another server's invite.
+        with pytest.raises(UnknownPlatform, match=f"no 'stoat' adapter .*stoat@{HOST}"):
+            await client.fetch_invite(InviteRef("stoat", CODE))
+        with pytest.raises(InvalidInviteLink):
+            await client.fetch_invite(f"https://stt.gg/{CODE}")
+        # A bare code is the platform's, and the only Stoat here answers for it.
+        invite = await client.fetch_invite(CODE, platform="stoat")
+        assert invite.instance == HOST
+    assert instances.official_api.requests == []
+
+
+async def test_a_join_says_which_instance_it_was_on(instances: TwoInstances) -> None:
+    joiner = instances.self_hosted_api.add_user("joiner")
+    async with StoatAdapter(
+        joiner.token,
+        bot=False,
+        api_base=instances.self_hosted.api_base,
+        link_hosts=[HOST],
+    ) as adapter:
+        joined = await adapter.accept(f"https://{HOST}/invite/{CODE}")
+    assert isinstance(joined, JoinedServer)
+    assert (joined.instance, joined.server.name) == (HOST, "Self-hosted Lounge")

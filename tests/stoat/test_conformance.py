@@ -1,5 +1,6 @@
 """The Stoat adapter passes the shared conformance suite against the emulator, as a user,
-as a bot (which cannot accept or create) and anonymously (which can only fetch)."""
+as a bot (which cannot accept or create), anonymously (which can only fetch) and as a
+user of a self-hosted instance."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from invitekit_stoat.testing import StoatEmulator
 
 
 @asynccontextmanager
-async def stoat_scenario(account: str) -> AsyncIterator[Scenario]:
+async def stoat_scenario(account: str, *link_hosts: str) -> AsyncIterator[Scenario]:
     stoat = StoatEmulator()
     owner = stoat.add_user("owner")
     joiner = stoat.add_user("joiner")
@@ -25,12 +26,16 @@ async def stoat_scenario(account: str) -> AsyncIterator[Scenario]:
     invite = stoat.add_invite(channel, creator=owner)
     async with stoat.serve() as api_base:
         if account == "user":
-            adapter = StoatAdapter(token=owner.token, bot=False, api_base=api_base)
+            adapter = StoatAdapter(
+                token=owner.token, bot=False, api_base=api_base, link_hosts=link_hosts
+            )
         elif account == "bot":
             adapter = StoatAdapter(token=robot.token, bot=True, api_base=api_base)
         else:
             adapter = StoatAdapter(api_base=api_base)
-        joining = StoatAdapter(token=joiner.token, bot=False, api_base=api_base)
+        joining = StoatAdapter(
+            token=joiner.token, bot=False, api_base=api_base, link_hosts=link_hosts
+        )
         try:
             yield Scenario(
                 adapter=adapter,
@@ -63,4 +68,12 @@ class TestStoatAnonymousConformance(AdapterConformance):
     @pytest.fixture
     async def scenario(self) -> AsyncIterator[Scenario]:
         async with stoat_scenario("anonymous") as scenario:
+            yield scenario
+
+
+class TestSelfHostedStoatConformance(AdapterConformance):
+    @pytest.fixture
+    async def scenario(self) -> AsyncIterator[Scenario]:
+        async with stoat_scenario("user", "chat.example.org") as scenario:
+            assert scenario.adapter.instance == "chat.example.org"
             yield scenario

@@ -195,22 +195,31 @@ class InviteClient:
 
     def to_ref(self, target: str | InviteRef, *, platform: str | None = None) -> InviteRef:
         """Turn a link, a bare code (with ``platform``) or an ``InviteRef`` into a ref of
-        the instance that answers for it (a link: the instance whose hosts it names).
+        the instance that answers for it: a link's is the instance whose hosts it names,
+        a bare code's the platform's official instance (without one here, the first of
+        the platform given), a ref's the one it names.
 
         Raises:
             InvalidInviteLink: ``target`` is not an invite link of this client's platforms.
             UnknownPlatform: The ref's platform or instance is not one of this client's.
         """
-        ref = (
-            target
-            if isinstance(target, InviteRef)
-            else self._scanner.parse(target, platform=platform)
-        )
-        adapter = self.adapter(ref.platform, ref.instance)
-        if ref.instance != adapter.instance:
-            # A ref of a platform with no instance named, served by its only instance.
-            ref = InviteRef(ref.platform, ref.code, ref.event_id, adapter.instance)
-        return ref
+        if isinstance(target, InviteRef):
+            # Exactly its instance: an official code sent to a self-hosted instance (or
+            # back) means another server there, or nothing.
+            self._serving(target)
+            return target
+        return self._scanner.parse(target, platform=platform)
+
+    def _serving(self, ref: InviteRef) -> Adapter:
+        adapter = self._adapters.get((ref.platform, ref.instance))
+        if adapter is None:
+            held = ", ".join(_owner(*identity) for identity in self._adapters)
+            raise UnknownPlatform(
+                f"this client has no {_owner(ref.platform, ref.instance)!r} adapter "
+                f"(it has {held})",
+                platform=ref.platform,
+            )
+        return adapter
 
     # -- lookups ------------------------------------------------------------------------
 
@@ -311,7 +320,7 @@ class InviteClient:
             InviteError: What the adapter's ``accept`` raises.
         """
         ref = self.to_ref(target, platform=platform)
-        joined = await self._adapters[(ref.platform, ref.instance)].accept(ref)
+        joined = await self._serving(ref).accept(ref)
         await self.invalidate(ref)  # its use count (and maybe its existence) changed
         return joined
 
@@ -326,7 +335,7 @@ class InviteClient:
         """
         ref = self.to_ref(target, platform=platform)
         try:
-            await self._adapters[(ref.platform, ref.instance)].delete(ref, reason=reason)
+            await self._serving(ref).delete(ref, reason=reason)
         finally:
             await self.invalidate(ref)
 

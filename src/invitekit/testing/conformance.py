@@ -96,6 +96,7 @@ class AdapterConformance:
         assert adapter.platform
         assert adapter.link_rules.platform == adapter.platform
         assert adapter.active_link_rules.platform == adapter.platform
+        assert adapter.active_link_rules.instance == adapter.instance
         assert all(isinstance(c, Capability) for c in adapter.capabilities)
         assert Capability.FETCH in adapter.capabilities
 
@@ -109,6 +110,7 @@ class AdapterConformance:
         assert isinstance(invite, _PUBLIC_TYPES)
         assert invite.platform == scenario.adapter.platform
         assert invite.code == scenario.existing_code
+        assert invite.instance == scenario.adapter.instance
         assert invite.adapter is scenario.adapter
         assert str(invite) == invite.url
 
@@ -118,7 +120,20 @@ class AdapterConformance:
         scanner = LinkScanner([scenario.adapter.active_link_rules])
         assert scanner.parse(invite.url) == invite.ref
         assert scanner.find(f"join us at {invite.url} today!") == [invite.ref]
-        assert invite.ref == InviteRef(invite.platform, invite.code, invite.event_id)
+        assert invite.ref == InviteRef(
+            invite.platform, invite.code, invite.event_id, scenario.adapter.instance
+        )
+
+    async def test_verbs_take_what_users_paste(self, scenario: Scenario) -> None:
+        """``fetch_invite`` takes the invite's link, as users paste it, and its ref as it
+        takes its code; a link of no platform is an ``InvalidInviteLink``."""
+        adapter = scenario.adapter
+        by_code = await adapter.fetch_invite(scenario.existing_code)
+        by_link = await adapter.fetch_invite(f" <{by_code.url}> ")
+        by_ref = await adapter.fetch_invite(by_code.ref)
+        assert by_code == by_link == by_ref
+        with pytest.raises(InvalidInviteLink):
+            await adapter.fetch_invite(f"https://invalid.example/{scenario.existing_code}")
 
     async def test_same_invite_is_equal_and_hashes_alike(self, scenario: Scenario) -> None:
         """Two fetches of one invite are equal, hash alike and deduplicate in a set."""
