@@ -235,6 +235,29 @@ async def test_a_self_hosted_instance_beside_the_official_one() -> None:
     assert errors.getvalue() == ""
 
 
+async def test_a_discord_compatible_server_beside_discord() -> None:
+    from invitekit_discord.testing import DiscordEmulator
+
+    emulator = DiscordEmulator()
+    guild = emulator.add_guild("Spacebar Lounge")
+    emulator.add_invite(emulator.add_channel(guild, "general"), code="home42", max_age=0)
+    async with emulator.serve() as api_base:
+        out, errors = io.StringIO(), io.StringIO()
+        client = build_client(
+            {"discord": api_base}, errors, link_hosts={"discord": ["chat.spacebar.example"]}
+        )
+        assert client is not None
+        async with client:
+            assert client.adapter("discord").instance is None
+            results = await client.resolve_all("https://chat.spacebar.example/invite/home42")
+        print_json(results, out)
+    (record,) = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert record["instance"] == "chat.spacebar.example"
+    assert record["url"] == "https://chat.spacebar.example/invite/home42"
+    assert (record["ok"], record["name"]) == (True, "Spacebar Lounge")
+    assert errors.getvalue() == ""
+
+
 def test_a_link_host_needs_the_instances_api_base() -> None:
     errors = io.StringIO()
     assert build_client({}, errors, link_hosts={"stoat": ["chat.example.org"]}) is None
