@@ -60,7 +60,9 @@ class InviteClient:
 
     Args:
         adapters: Adapter instances, or platform names built from the registry with
-            ``options[name]`` as their constructor options.
+            ``options[name]`` as their constructor options. Several instances of one
+            platform (the official one and self-hosted ones) may be given; each link
+            goes to the instance whose hosts it names.
         options: Per-platform constructor options for adapters given by name
             (``{"discord": {"token": ...}, "stoat": {"api_base": ...}}``).
         cache: How lookups are cached: ``CacheSettings`` for the in-memory cache, any
@@ -78,8 +80,9 @@ class InviteClient:
     are cached (misses for a shorter time); ``delete``/``revoke`` evict.
 
     Raises:
-        InvalidArgument: Two adapters for one platform, no adapters, options for a
-            platform not given by name, or a concurrency limit below 1.
+        InvalidArgument: Two adapters for one instance of a platform (or claiming one
+            link host), no adapters, options for a platform not given by name, or a
+            concurrency limit below 1.
         UnknownPlatform: A platform name is not registered.
     """
 
