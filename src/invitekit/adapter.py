@@ -33,15 +33,18 @@ def _owner(platform: str, instance: str | None) -> str:
     return platform if instance is None else f"{platform}@{instance}"
 
 
-def _whose_link(text: str) -> str:
-    """What ``text`` links to, as far as the registered platforms' official links tell."""
+def _not_ours(text: str, owner: str) -> str:
+    """Why ``text`` is no link to an invite of ``owner``, naming whose link it is as far as
+    the registered platforms' official links tell."""
     from invitekit.registry import default_scanner
 
     try:
         ref = default_scanner().match_url(text.strip().removeprefix("<").removesuffix(">"))
     except InviteError:
         ref = None
-    return "not an invite link" if ref is None else f"a link to a {ref.platform} invite"
+    if ref is None:
+        return f"{text!r} is not a link to a {owner} invite"
+    return f"{text!r} is a link to a {ref.platform} invite, not to a {owner} one"
 
 
 _VERB_CAPABILITY = {
@@ -343,7 +346,7 @@ class Adapter(abc.ABC):
             )
             if found is None:
                 raise InvalidInviteLink(
-                    f"{given!r} is {_whose_link(given)}, not a link to a {owner} invite",
+                    _not_ours(given, owner),
                     platform=self.platform,
                 )
             ref = found

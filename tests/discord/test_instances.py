@@ -66,7 +66,9 @@ def test_a_compatible_server_claims_only_its_own_links() -> None:
     adapter = DiscordAdapter(api_base=f"https://{HOST}/api/v9", link_hosts=[HOST])
     assert adapter.instance == HOST
     assert adapter.active_link_rules.canonical == f"https://{HOST}/invite/{{code}}"
-    with pytest.raises(InvalidInviteLink, match=f"not a link to a discord@{HOST} invite"):
+    with pytest.raises(
+        InvalidInviteLink, match=f"a link to a discord invite, not to a discord@{HOST} one"
+    ):
         adapter.ref("https://discord.gg/abc")
     with pytest.raises(InvalidInviteLink, match="not a link to a discord invite"):
         DiscordAdapter().ref(f"https://{HOST}/invite/abc")
