@@ -12,6 +12,9 @@ from invitekit.errors import InvalidArgument, InvalidInviteLink
 # is str.isspace) and control characters, which have no place in a code or an id on any
 # platform. One regular expression: this runs for every lookup, cache hits included.
 _FORBIDDEN = re.compile(r"[/\\?#%@:;&=+\s\x00-\x1f\x7f]")
+# What no platform's code may hold, whatever its link rules allow: these end or re-route a
+# path segment or a query even after a careless join, or cannot be seen.
+_NEVER = re.compile(r"[/\\?%\s\x00-\x1f\x7f]")
 # A header line ends at CR or LF and a NUL cuts it short on some servers; a tab is the
 # one control character a field value may hold (RFC 9110, 5.5).
 _HEADER_VALUE_FORBIDDEN = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
@@ -19,7 +22,7 @@ _HEADER_VALUE_FORBIDDEN = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
-def _problem(value: object) -> str | None:
+def _problem(value: object, allowed: str = "") -> str | None:
     if not isinstance(value, str):
         return f"expected a string, got {type(value).__name__}"
     if not value:
@@ -27,19 +30,29 @@ def _problem(value: object) -> str | None:
     if ".." in value or value == ".":
         return "it contains '..'"
     forbidden = _FORBIDDEN.search(value)
-    if forbidden is not None:
-        return f"it contains the character {forbidden.group()!r}"
-    return None
+    if forbidden is None:
+        return None
+    if allowed:
+        for char in _FORBIDDEN.findall(value):
+            if char not in allowed or _NEVER.match(char):
+                return f"it contains the character {char!r}"
+        return None
+    return f"it contains the character {forbidden.group()!r}"
 
 
-def check_code(code: object, *, platform: str | None = None) -> str:
+def check_code(code: object, *, platform: str | None = None, allowed: str = "") -> str:
     """Return ``code`` unchanged if it can be placed in a URL path.
+
+    ``allowed`` names characters the platform's codes hold (Matrix room aliases have
+    ``#`` and ``:``), taken from its ``LinkRules.code_chars``; ``/``, ``\\``, ``?``,
+    ``%``, ``..``, whitespace and control characters stay refused whatever it says.
 
     Raises:
         InvalidInviteLink: The code is empty, not a string, or contains ``/``, ``..``,
-            ``?``, ``#``, ``%``, whitespace or a control character.
+            ``?``, ``%``, whitespace or a control character, or ``#``, ``@``, ``:``,
+            ``;``, ``&``, ``=`` or ``+`` that ``allowed`` does not name.
     """
-    problem = _problem(code)
+    problem = _problem(code, allowed)
     if problem is not None:
         raise InvalidInviteLink(f"invalid invite code {code!r}: {problem}", platform=platform)
     assert isinstance(code, str)

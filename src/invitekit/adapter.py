@@ -351,7 +351,8 @@ class Adapter(abc.ABC):
                 )
             ref = found
         else:
-            code = check_code(given, platform=self.platform)
+            rules = self.active_link_rules
+            code = check_code(given, platform=self.platform, allowed=rules.code_chars)
             return InviteRef(self.platform, code, None, self.instance)
         if (ref.platform, ref.instance) != (self.platform, self.instance):
             raise InvalidInviteLink(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from invitekit._instances import check_instance
 from invitekit._validation import check_code
+from invitekit.errors import InvalidInviteLink
 
 __all__ = ["InviteRef"]
 
@@ -39,7 +40,14 @@ class InviteRef:
     instance: str | None = None
 
     def __post_init__(self) -> None:
-        check_code(self.code, platform=self.platform)
+        try:
+            check_code(self.code, platform=self.platform)
+        except InvalidInviteLink:
+            # The strict rule refused it; the platform's own characters may allow it.
+            allowed = _code_chars(self.platform)
+            if not allowed:
+                raise
+            check_code(self.code, platform=self.platform, allowed=allowed)
         if self.instance is not None:
             check_instance(self.instance, platform=self.platform)
 
@@ -57,6 +65,17 @@ class InviteRef:
 
     def __str__(self) -> str:
         return printable_url(self.platform, self.code, self.event_id, self.instance)
+
+
+def _code_chars(platform: str) -> str:
+    """The characters ``platform``'s codes may hold, or ``""`` if it is not registered."""
+    from invitekit.errors import InviteError
+    from invitekit.registry import link_rules_for
+
+    try:
+        return link_rules_for(platform).code_chars
+    except InviteError:
+        return ""
 
 
 def printable_url(platform: str, code: str, event_id: str | None, instance: str | None) -> str:
