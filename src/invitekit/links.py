@@ -125,6 +125,18 @@ class LinkRules:
             code = code[:-1]
         return code if self.is_code(code) else None
 
+    def accepts_identifier(self, value: str) -> bool:
+        """Return whether ``value`` is a code or id of this platform although it holds a
+        character invitekit's universal check refuses because it could change a URL
+        (``#``, ``:``, ``@``, ``%``, whitespace …). ``False`` by default.
+
+        Override it only for identifiers that need such characters (Matrix's
+        ``#room:example.org``), accept nothing else, and percent-encode every value
+        put into a request (``Route`` does). ``..`` and empty values are refused before
+        this is asked. Must not raise.
+        """
+        return False
+
     def match_link(self, form: LinkForm, rest: str) -> InviteRef | None:
         """Return the invite a link on ``form``'s host names, or ``None``.
 
