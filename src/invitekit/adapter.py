@@ -172,7 +172,7 @@ class Adapter(abc.ABC):
             event_id = ref.event_id
         else:
             check_id(event_id, what="event id", platform=self.platform)
-        invite = await self._fetch_invite(ref.code, with_counts=with_counts, event_id=event_id)
+        invite = await self._fetch_ref(ref, with_counts=with_counts, event_id=event_id)
         return self.bind(invite)
 
     async def accept(self, code: str | InviteRef) -> JoinResult:
@@ -190,7 +190,7 @@ class Adapter(abc.ABC):
             TransportError: The request did not complete.
         """
         ref = self._precheck("accept", code)
-        return await self._accept(ref.code)
+        return await self._accept_ref(ref)
 
     async def delete(self, code: str | InviteRef, *, reason: str | None = None) -> None:
         """Delete the invite ``code`` (a code, link or ref); ``reason`` goes to the audit
@@ -371,6 +371,23 @@ class Adapter(abc.ABC):
         self, code: str, *, with_counts: bool, event_id: str | None
     ) -> PublicInvite:
         """Fetch the public invite; input is already validated."""
+
+    async def _fetch_ref(
+        self, ref: InviteRef, *, with_counts: bool, event_id: str | None
+    ) -> PublicInvite:
+        """Fetch the invite ``ref`` names; input is already validated.
+
+        The default hands ``ref.code`` to ``_fetch_invite``. Adapters that need more of
+        the ref (Matrix's ``via`` servers) override this one instead.
+        """
+        return await self._fetch_invite(ref.code, with_counts=with_counts, event_id=event_id)
+
+    async def _accept_ref(self, ref: InviteRef) -> JoinResult:
+        """Join through the invite ``ref`` names; called only if ``ACCEPT`` is supported.
+
+        The default hands ``ref.code`` to ``_accept``; override it to use more of the ref.
+        """
+        return await self._accept(ref.code)
 
     async def _accept(self, code: str) -> JoinResult:
         """Join through the invite; called only if ``ACCEPT`` is supported."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from invitekit._validation import check_code
 
@@ -25,6 +25,9 @@ class InviteRef:
         instance: The self-hosted instance the invite lives on (its name, usually its
             host), or ``None`` for the official one. Refs of different instances are
             different invites, even with equal codes.
+        via: Servers that can lead to the invite (Matrix's ``via=``), in the order the
+            link gave them: a hint for reaching it, not part of its identity, so refs
+            that differ only here are equal.
 
     Raises:
         InvalidInviteLink: On construction, if ``code`` could not be placed in a URL path.
@@ -34,6 +37,7 @@ class InviteRef:
     code: str
     event_id: str | None = None
     instance: str | None = None
+    via: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         check_code(self.code, platform=self.platform)

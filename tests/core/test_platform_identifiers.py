@@ -85,3 +85,21 @@ async def test_verbs_take_such_codes_and_ids() -> None:
         await adapter.fetch_invite("#Room:home.example")
     with pytest.raises(InvalidArgument):
         await adapter.fetch_invite("#room:home.example", event_id="#x:y")
+
+
+class RoutedAdapter(SigilAdapter):
+    """Answers with the ``via`` servers of the ref it was handed, in the invite's code."""
+
+    async def _fetch_ref(
+        self, ref: InviteRef, *, with_counts: bool, event_id: str | None
+    ) -> PublicInvite:
+        return PublicGroupInvite(platform=self.platform, code=ref.code, event_id=",".join(ref.via))
+
+
+async def test_the_whole_ref_reaches_the_adapter_through_the_client() -> None:
+    from invitekit import InviteClient
+
+    ref = InviteRef("sigil", "#room:home.example", via=("a.example", "b.example"))
+    async with InviteClient(RoutedAdapter()) as client:
+        invite = await client.fetch_invite(ref)
+    assert invite.event_id == "a.example,b.example"

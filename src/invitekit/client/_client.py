@@ -6,7 +6,7 @@ import asyncio
 import copy
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from typing_extensions import Self
@@ -209,7 +209,7 @@ class InviteClient:
         adapter = self.adapter(ref.platform, ref.instance)
         if ref.instance != adapter.instance:
             # A ref of a platform with no instance named, served by its only instance.
-            ref = InviteRef(ref.platform, ref.code, ref.event_id, adapter.instance)
+            ref = replace(ref, instance=adapter.instance)
         return ref
 
     # -- lookups ------------------------------------------------------------------------
@@ -275,7 +275,7 @@ class InviteClient:
             self.stats.requests += 1
             try:
                 invite = await adapter.fetch_invite(
-                    ref.code, with_counts=key.with_counts, event_id=ref.event_id
+                    ref, with_counts=key.with_counts, event_id=ref.event_id
                 )
             except InviteNotFound as missing:
                 if self._cache is not None:
