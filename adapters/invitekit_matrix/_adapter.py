@@ -73,7 +73,13 @@ def _map_error(response: Response, route: Route) -> HTTPError:
     return error_from_response(response.status, response.body, _ASKED[route.template])
 
 
-def _via_params(via: Iterable[str]) -> list[tuple[str, str]]:
+def _via_params(ref: InviteRef) -> list[tuple[str, str]]:
+    via = ref.via
+    if not via and ref.code.startswith("!"):
+        # The server that made the room is the likeliest to be in it (clients guess so
+        # too); homeservers never guess, and answer an unknown room id without servers
+        # with 400 "missing via".
+        via = tuple(filter(None, [server_of(ref.code)]))
     return [("via", server) for server in via]
 
 
@@ -202,6 +208,9 @@ class MatrixAdapter(Adapter):
             InvalidInviteLink: ``target`` names no room (a user, a hashtag, a malformed
                 server name) or is a link or ref of another platform.
         """
+        if isinstance(target, str) and "/" not in target:
+            # A bare alias is a link in Matrix, pasted as one: with spaces, in <…>.
+            target = target.strip().removeprefix("<").removesuffix(">")
         ref = super().ref(target)
         if not self._link_rules.is_code(ref.code):
             raise InvalidInviteLink(
@@ -261,7 +270,7 @@ class MatrixAdapter(Adapter):
 
     async def _summary(self, ref: InviteRef) -> Response:
         return await self._transport.request(
-            _route(_SUMMARY, room=ref.code), params=_via_params(ref.via)
+            _route(_SUMMARY, room=ref.code), params=_via_params(ref)
         )
 
     async def _accept(self, code: str) -> JoinResult:
@@ -283,7 +292,7 @@ class MatrixAdapter(Adapter):
                 platform=self.platform,
             )
         response = await self._transport.request(
-            _route(_JOIN, room=ref.code), params=_via_params(ref.via), json={}
+            _route(_JOIN, room=ref.code), params=_via_params(ref), json={}
         )
         joined = decode_payload(_wire.JOINED_DECODER, response.body, platform=self.platform)
         room_id = _convert.checked_room_id(joined.room_id, "$.room_id")

@@ -32,9 +32,10 @@ _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 _TLD = re.compile(r"[A-Za-z]{2,63}")
 _IPV4 = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
 _PORT = re.compile(r"[0-9]{1,5}")
-_HASH_ID = re.compile(r"[A-Za-z0-9_-]{1,254}")
-"""Room and event ids of recent room versions: unpadded URL-safe Base64, no server."""
+_HASH_ID = re.compile(r"[A-Za-z0-9_-]{43}")
+"""Room ids of room version 12 on: a SHA-256 hash in unpadded URL-safe Base64."""
 _OLD_EVENT_ID = re.compile(r"[A-Za-z0-9+=._-]{1,254}")
+"""Event ids: hashes in (URL-safe) Base64 from room version 3 on, opaque before."""
 _USER_LOCALPART = re.compile(r"[A-Za-z0-9._=/+-]{1,254}")
 
 
@@ -115,7 +116,7 @@ def is_alias(code: str) -> bool:
 
 def is_room_id(code: str) -> bool:
     """Whether ``code`` is a room id: ``!opaque:server`` (room versions 1-11) or
-    ``!opaque`` (room version 12 on, a hash with no server part)."""
+    ``!hash`` (room version 12 on: 43 characters, no server part)."""
     if not code.startswith("!") or not _fits(code):
         return False
     parts = _sigil_split(code, "!")
