@@ -12,9 +12,6 @@ from invitekit.errors import InvalidArgument, InvalidInviteLink
 # is str.isspace) and control characters, which have no place in a code or an id on any
 # platform. One regular expression: this runs for every lookup, cache hits included.
 _FORBIDDEN = re.compile(r"[/\\?#%@:;&=+\s\x00-\x1f\x7f]")
-# What no platform's code may hold, whatever its link rules allow: these end or re-route a
-# path segment or a query even after a careless join, or cannot be seen.
-_NEVER = re.compile(r"[/\\?%\s\x00-\x1f\x7f]")
 # A header line ends at CR or LF and a NUL cuts it short on some servers; a tab is the
 # one control character a field value may hold (RFC 9110, 5.5).
 _HEADER_VALUE_FORBIDDEN = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
@@ -22,7 +19,7 @@ _HEADER_VALUE_FORBIDDEN = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
-def _problem(value: object, allowed: str = "") -> str | None:
+def _problem(value: object, platform: str | None) -> str | None:
     if not isinstance(value, str):
         return f"expected a string, got {type(value).__name__}"
     if not value:
@@ -30,29 +27,43 @@ def _problem(value: object, allowed: str = "") -> str | None:
     if ".." in value or value == ".":
         return "it contains '..'"
     forbidden = _FORBIDDEN.search(value)
-    if forbidden is None:
-        return None
-    if allowed:
-        for char in _FORBIDDEN.findall(value):
-            if char not in allowed or _NEVER.match(char):
-                return f"it contains the character {char!r}"
-        return None
-    return f"it contains the character {forbidden.group()!r}"
+    if forbidden is not None and not _platform_identifier(value, platform):
+        return f"it contains the character {forbidden.group()!r}"
+    return None
 
 
-def check_code(code: object, *, platform: str | None = None, allowed: str = "") -> str:
+def _platform_identifier(value: str, platform: str | None) -> bool:
+    """Whether ``platform``'s link rules take ``value`` as one of its identifiers although
+    it holds a character the rule above refuses (Matrix's ``#room:example.org``).
+
+    Asked only when that rule fails, so platforms that never accept such values pay
+    nothing on the way of every lookup.
+    """
+    if platform is None:
+        return False
+    from invitekit.errors import InviteError
+    from invitekit.registry import link_rules_for
+
+    try:
+        rules = link_rules_for(platform)
+    except InviteError:
+        return False
+    return rules.accepts_identifier(value)
+
+
+def check_code(code: object, *, platform: str | None = None) -> str:
     """Return ``code`` unchanged if it can be placed in a URL path.
 
-    ``allowed`` names characters the platform's codes hold (Matrix room aliases have
-    ``#`` and ``:``), taken from its ``LinkRules.code_chars``; ``/``, ``\\``, ``?``,
-    ``%``, ``..``, whitespace and control characters stay refused whatever it says.
+    A code holding a character that could change a URL (``#``, ``:``, ``@`` …) passes
+    only when the link rules of ``platform`` accept it as an identifier of theirs
+    (``LinkRules.accepts_identifier``), which promises that its adapter percent-encodes
+    it.
 
     Raises:
         InvalidInviteLink: The code is empty, not a string, or contains ``/``, ``..``,
-            ``?``, ``%``, whitespace or a control character, or ``#``, ``@``, ``:``,
-            ``;``, ``&``, ``=`` or ``+`` that ``allowed`` does not name.
+            ``?``, ``#``, ``%``, whitespace or a control character (see above).
     """
-    problem = _problem(code, allowed)
+    problem = _problem(code, platform)
     if problem is not None:
         raise InvalidInviteLink(f"invalid invite code {code!r}: {problem}", platform=platform)
     assert isinstance(code, str)
@@ -62,11 +73,14 @@ def check_code(code: object, *, platform: str | None = None, allowed: str = "") 
 def check_id(value: object, *, what: str, platform: str | None = None) -> str:
     """Return the identifier ``value`` unchanged if it can be placed in a URL path.
 
+    As for codes, ``platform``'s link rules may accept an identifier holding ``#``,
+    ``:`` or ``@`` (``check_code`` explains when).
+
     Raises:
         InvalidArgument: The identifier is empty, not a string, or contains a character
             that would change the request path.
     """
-    problem = _problem(value)
+    problem = _problem(value, platform)
     if problem is not None:
         raise InvalidArgument(f"invalid {what} {value!r}: {problem}", platform=platform)
     assert isinstance(value, str)

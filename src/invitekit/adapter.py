@@ -181,7 +181,7 @@ class Adapter(abc.ABC):
             event_id = ref.event_id
         else:
             check_id(event_id, what="event id", platform=self.platform)
-        invite = await self._fetch_invite(ref.code, with_counts=with_counts, event_id=event_id)
+        invite = await self._fetch_ref(ref, with_counts=with_counts, event_id=event_id)
         return self.bind(invite)
 
     async def accept(self, code: str | InviteRef) -> JoinResult:
@@ -199,7 +199,7 @@ class Adapter(abc.ABC):
             TransportError: The request did not complete.
         """
         ref = self._precheck("accept", code)
-        joined = await self._accept(ref.code)
+        joined = await self._accept_ref(ref)
         if self.instance is not None:
             force_setattr(joined, "instance", self.instance)
         return joined
@@ -351,8 +351,7 @@ class Adapter(abc.ABC):
                 )
             ref = found
         else:
-            rules = self.active_link_rules
-            code = check_code(given, platform=self.platform, allowed=rules.code_chars)
+            code = check_code(given, platform=self.platform)
             return InviteRef(self.platform, code, None, self.instance)
         if (ref.platform, ref.instance) != (self.platform, self.instance):
             raise InvalidInviteLink(
@@ -384,6 +383,23 @@ class Adapter(abc.ABC):
         self, code: str, *, with_counts: bool, event_id: str | None
     ) -> PublicInvite:
         """Fetch the public invite; input is already validated."""
+
+    async def _fetch_ref(
+        self, ref: InviteRef, *, with_counts: bool, event_id: str | None
+    ) -> PublicInvite:
+        """Fetch the invite ``ref`` names; input is already validated.
+
+        The default hands ``ref.code`` to ``_fetch_invite``. Adapters that need more of
+        the ref (Matrix's ``via`` servers) override this one instead.
+        """
+        return await self._fetch_invite(ref.code, with_counts=with_counts, event_id=event_id)
+
+    async def _accept_ref(self, ref: InviteRef) -> JoinResult:
+        """Join through the invite ``ref`` names; called only if ``ACCEPT`` is supported.
+
+        The default hands ``ref.code`` to ``_accept``; override it to use more of the ref.
+        """
+        return await self._accept(ref.code)
 
     async def _accept(self, code: str) -> JoinResult:
         """Join through the invite; called only if ``ACCEPT`` is supported."""

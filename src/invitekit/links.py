@@ -8,7 +8,10 @@ ever leaves this module.
 
 Scanning free text runs one precompiled regular expression without nested quantifiers
 (linear time), then re-checks every candidate with the same strict parser that
-``parse_invite`` uses.
+``parse_invite`` uses. A platform whose links are not ``https://host/path`` (a code in the
+fragment, a URI scheme of its own, a name marked by a sigil in chat text) overrides
+``LinkRules.match_link``, ``match_text`` and ``find_in_text``; the scanner asks them
+beside its own expression.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from invitekit._instances import instance_name, link_hosts
@@ -168,6 +171,54 @@ class LinkRules:
             code = code[:-1]
         return code if self.is_code(code) else None
 
+    def accepts_identifier(self, value: str) -> bool:
+        """Return whether ``value`` is a code or id of this platform although it holds a
+        character invitekit's universal check refuses because it could change a URL
+        (``#``, ``:``, ``@``, ``%``, whitespace …). ``False`` by default.
+
+        Override it only for identifiers that need such characters (Matrix's
+        ``#room:example.org``), accept nothing else, and percent-encode every value
+        put into a request (``Route`` does). ``..`` and empty values are refused before
+        this is asked. Must not raise.
+        """
+        return False
+
+    def match_link(self, form: LinkForm, rest: str) -> InviteRef | None:
+        """Return the invite a link on ``form``'s host names, or ``None``.
+
+        Args:
+            form: The form whose host the link has.
+            rest: Everything after the host: the path, then any query and fragment.
+
+        The default reads the code from the path and the event from the query, and
+        ignores the fragment; rules of links that carry their code elsewhere (in the
+        fragment, say) override it. It must not raise.
+        """
+        path, _, query = rest.partition("#")[0].partition("?")
+        code = self.code_in_path(form, path)
+        if code is None:
+            return None
+        return InviteRef(self.platform, code, self.event_in_query(query), self.instance)
+
+    def match_text(self, text: str) -> InviteRef | None:
+        """Return the invite ``text`` names when the whole of it is a link of a form that
+        is not ``https://host/path``: a URI scheme of the platform's own, or a name
+        marked by a sigil in chat text. ``None`` by default.
+
+        Rules that override it override ``find_in_text`` too, and must not raise.
+        """
+        return None
+
+    def find_in_text(self, text: str) -> Iterable[tuple[int, int]]:
+        """Return where links of the forms ``match_text`` parses may start and end in
+        ``text``, as ``(start, end)`` spans in order; none by default.
+
+        Candidates need not be exact: the scanner drops prose punctuation after each,
+        refuses one that runs on into a letter, and keeps it only if ``match_text``
+        accepts it. Must not raise, and should run in time linear in ``len(text)``.
+        """
+        return ()
+
     def event_in_query(self, query: str) -> str | None:
         """Return the event id carried by ``query``, if it carries a numeric one."""
         if self.event_param is None or not query:
@@ -217,6 +268,7 @@ class LinkScanner:
     """
 
     def __init__(self, rules: Iterable[LinkRules]) -> None:
+        rules = tuple(rules)
         self._rules: dict[str, LinkRules] = {}
         self._by_host: dict[str, list[tuple[LinkRules, LinkForm]]] = {}
         claimed: dict[tuple[str, str], str] = {}
@@ -230,6 +282,10 @@ class LinkScanner:
                         f"{rule.owner!r} and {owner!r} both claim {form.host}{form.prefix}"
                     )
                 self._by_host.setdefault(form.host, []).append((rule, form))
+        # Rules with links of their own shape (not host/path) are asked separately.
+        self._text_rules = tuple(
+            rule for rule in rules if type(rule).match_text is not LinkRules.match_text
+        )
         hosts = sorted(self._by_host, key=len, reverse=True)
         alternatives = "|".join(re.escape(host) for host in hosts) or r"(?!)"
         self._candidates = re.compile(
@@ -252,6 +308,10 @@ class LinkScanner:
 
     def match_url(self, url: str) -> InviteRef | None:
         """Return the invite ``url`` links to, or ``None`` if it is not an invite link."""
+        for rule in self._text_rules:
+            ref = rule.match_text(url)
+            if ref is not None:
+                return ref
         if "/" not in url:
             return None  # every form has a path: a bare code never needs the steps below
         if _WHITESPACE.search(url):
@@ -273,12 +333,10 @@ class LinkScanner:
         candidates = self._by_host.get(host) if host is not None else None
         if not candidates:
             return None
-        rest = rest.partition("#")[0]
-        path, _, query = rest.partition("?")
         for rule, form in candidates:
-            code = rule.code_in_path(form, path)
-            if code is not None:
-                return InviteRef(rule.platform, code, rule.event_in_query(query), rule.instance)
+            ref = rule.match_link(form, rest)
+            if ref is not None:
+                return ref
         return None
 
     def parse(self, text: str, *, platform: str | None = None) -> InviteRef:
@@ -318,26 +376,55 @@ class LinkScanner:
     def find(self, text: str) -> list[InviteRef]:
         """Return every invite link in ``text``, in order of first appearance, each once."""
         found: list[InviteRef] = []
-        if "/" not in text:
-            # Every link has a '/' after its host; most chat messages have none at all,
-            # and this test costs a fraction of the regular expression's pass.
-            return found
         seen: set[InviteRef] = set()
-        for match in self._candidates.finditer(text):
-            if _continues(text, match.end()):
-                continue
-            candidate = match.group().rstrip(_TRAILING_PROSE)
-            if candidate.endswith("/") and match.group()[len(candidate) :].startswith("."):
-                continue  # "…/abc/.." is a dot segment, not a sentence's full stop
-            ref = self.match_url(candidate)
-            if ref is None and candidate.endswith("_"):
-                # Markdown underline (__link__) closes with underscores that a platform's
-                # codes may not allow; try again without them.
-                ref = self.match_url(candidate.rstrip("_" + _TRAILING_PROSE))
+        for start, end, own in self._spans(text):
+            ref = self._candidate(text, start, end, own)
             if ref is not None and ref not in seen:
                 seen.add(ref)
                 found.append(ref)
         return found
+
+    def _spans(self, text: str) -> Iterator[tuple[int, int, LinkRules | None]]:
+        """Candidate links in ``text`` in order, none inside an earlier one; the rule
+        whose own forms found it, or ``None`` for a ``host/path`` candidate."""
+        # Every host/path link has a '/' after its host; most chat messages have none at
+        # all, and this test costs a fraction of the regular expression's pass.
+        generic = (
+            ((match.start(), match.end(), None) for match in self._candidates.finditer(text))
+            if "/" in text
+            else iter(())
+        )
+        own = [
+            (start, end, rule)
+            for rule in self._text_rules
+            for start, end in rule.find_in_text(text)
+        ]
+        if not own:
+            yield from generic
+            return
+        covered = 0
+        for start, end, rule in sorted([*generic, *own], key=lambda span: span[0]):
+            if start >= covered:
+                covered = end
+                yield start, end, rule
+
+    def _candidate(
+        self, text: str, start: int, end: int, own: LinkRules | None
+    ) -> InviteRef | None:
+        if _continues(text, end):
+            return None
+        found = text[start:end]
+        candidate = found.rstrip(_TRAILING_PROSE)
+        if own is not None:
+            return own.match_text(candidate)
+        if candidate.endswith("/") and found[len(candidate) :].startswith("."):
+            return None  # "…/abc/.." is a dot segment, not a sentence's full stop
+        ref = self.match_url(candidate)
+        if ref is None and candidate.endswith("_"):
+            # Markdown underline (__link__) closes with underscores that a platform's
+            # codes may not allow; try again without them.
+            ref = self.match_url(candidate.rstrip("_" + _TRAILING_PROSE))
+        return ref
 
 
 def parse_invite(text: str, *, platform: str | None = None) -> InviteRef:

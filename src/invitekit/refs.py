@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from invitekit._instances import check_instance
 from invitekit._validation import check_code
-from invitekit.errors import InvalidInviteLink
 
 __all__ = ["InviteRef"]
 
@@ -27,6 +26,9 @@ class InviteRef:
         instance: The self-hosted instance the invite lives on (its name, usually its
             host), or ``None`` for the official one. Refs of different instances are
             different invites, even with equal codes.
+        via: Servers that can lead to the invite (Matrix's ``via=``), in the order the
+            link gave them: a hint for reaching it, not part of its identity, so refs
+            that differ only here are equal.
 
     Raises:
         InvalidInviteLink: On construction, if ``code`` could not be placed in a URL path.
@@ -38,16 +40,10 @@ class InviteRef:
     code: str
     event_id: str | None = None
     instance: str | None = None
+    via: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
-        try:
-            check_code(self.code, platform=self.platform)
-        except InvalidInviteLink:
-            # The strict rule refused it; the platform's own characters may allow it.
-            allowed = _code_chars(self.platform)
-            if not allowed:
-                raise
-            check_code(self.code, platform=self.platform, allowed=allowed)
+        check_code(self.code, platform=self.platform)
         if self.instance is not None:
             check_instance(self.instance, platform=self.platform)
 
@@ -65,17 +61,6 @@ class InviteRef:
 
     def __str__(self) -> str:
         return printable_url(self.platform, self.code, self.event_id, self.instance)
-
-
-def _code_chars(platform: str) -> str:
-    """The characters ``platform``'s codes may hold, or ``""`` if it is not registered."""
-    from invitekit.errors import InviteError
-    from invitekit.registry import link_rules_for
-
-    try:
-        return link_rules_for(platform).code_chars
-    except InviteError:
-        return ""
 
 
 def printable_url(platform: str, code: str, event_id: str | None, instance: str | None) -> str:

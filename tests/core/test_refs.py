@@ -26,3 +26,11 @@ def test_str_is_url() -> None:
 def test_unsafe_codes_are_refused(code: str) -> None:
     with pytest.raises(InvalidInviteLink):
         InviteRef("fake", code)
+
+
+def test_via_is_a_hint_not_identity() -> None:
+    ref = InviteRef("fake", "abc", via=("a.example", "b.example"))
+    assert ref.via == ("a.example", "b.example")
+    assert ref == InviteRef("fake", "abc")
+    assert hash(ref) == hash(InviteRef("fake", "abc"))
+    assert InviteRef("fake", "abc").via == ()

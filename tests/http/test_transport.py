@@ -21,6 +21,8 @@ from invitekit.http import (
     Credential,
     FormPart,
     HTTPTransport,
+    MockTransport,
+    Request,
     Response,
     RetryPolicy,
     Route,
@@ -65,6 +67,19 @@ async def test_path_parameters_are_percent_encoded_whole(
         await transport.request(route)
     assert server.seen[0].path == "/things/a/../b c"  # aiohttp's view, decoded
     assert route.path == "/things/a%2F..%2Fb%20c"
+
+
+async def test_a_query_name_may_repeat() -> None:
+    sent: list[Request] = []
+
+    def answer(request: Request) -> Response:
+        sent.append(request)
+        return Response(200, {"content-type": "application/json"}, b"{}")
+
+    transport = HTTPTransport("http://127.0.0.1:1", transport=MockTransport(answer))
+    async with transport:
+        await transport.request(GET, params=[("via", "a.org"), ("via", "b c.org")])
+    assert sent[0].url == "http://127.0.0.1:1/things/1?via=a.org&via=b%20c.org"
 
 
 async def test_json_and_form_bodies(server: ScriptedServer, manual_time: ManualTime) -> None:

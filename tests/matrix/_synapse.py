@@ -25,6 +25,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from tests.redis._server import free_port
 
@@ -33,7 +34,9 @@ __all__ = ["Synapse", "SynapseError", "User", "synapse_python"]
 SERVER_NAME = "invitekit.test"
 
 _RELAXED = {"per_second": 1000, "burst_count": 1000}
-_TIGHT = {"per_second": 0.2, "burst_count": 2}
+# Tight enough for a 429 within a few requests, loose enough that waiting one out takes
+# about a second, not Synapse's default five.
+_TIGHT = {"per_second": 1, "burst_count": 2}
 
 
 class SynapseError(RuntimeError):
@@ -100,8 +103,8 @@ class Synapse:
     """One homeserver in a directory of its own.
 
     Args:
-        tight: Synapse's default-like rate limits (0.2 requests/s, burst 2) for joins,
-            room creation and invites, for the 429 tests; relaxed otherwise.
+        tight: Tight rate limits (1 request/s, burst 2) for joins, room creation and
+            invites, for the 429 tests; relaxed otherwise.
     """
 
     def __init__(self, *, tight: bool = False) -> None:
@@ -230,3 +233,49 @@ class Synapse:
         if status != 200:
             raise SynapseError(f"registering {name!r} failed: {status} {body}")
         return User(body["user_id"], body["access_token"])
+
+    # -- seeding rooms -----------------------------------------------------------------
+
+    def create_room(self, owner: User, **options: object) -> str:
+        """Create a room as ``owner`` (``options`` as ``createRoom`` takes them); its id.
+
+        Raises:
+            SynapseError: Synapse refused.
+        """
+        answer = self._ok(
+            "POST", "/_matrix/client/v3/createRoom", options, owner.token, "creating a room"
+        )
+        return str(answer["room_id"])
+
+    def add_alias(self, owner: User, alias: str, room_id: str) -> None:
+        """Point ``alias`` at ``room_id``.
+
+        Raises:
+            SynapseError: Synapse refused.
+        """
+        path = f"/_matrix/client/v3/directory/room/{quote(alias, safe='')}"
+        self._ok("PUT", path, {"room_id": room_id}, owner.token, f"creating {alias}")
+
+    def room_action(self, actor: User, room_id: str, action: str, user: User) -> None:
+        """``invite``, ``ban``, ``kick`` or ``unban`` ``user`` in ``room_id``.
+
+        Raises:
+            SynapseError: Synapse refused.
+        """
+        path = f"/_matrix/client/v3/rooms/{quote(room_id, safe='')}/{action}"
+        self._ok("POST", path, {"user_id": user.user_id}, actor.token, f"{action} {user.user_id}")
+
+    def send_state(self, actor: User, room_id: str, event_type: str, content: object) -> str:
+        """Send a state event; its event id.
+
+        Raises:
+            SynapseError: Synapse refused.
+        """
+        path = f"/_matrix/client/v3/rooms/{quote(room_id, safe='')}/state/{event_type}/"
+        return str(self._ok("PUT", path, content, actor.token, f"sending {event_type}")["event_id"])
+
+    def _ok(self, method: str, path: str, body: object, token: str, what: str) -> dict[str, Any]:
+        status, answer = self.request(method, path, body, token=token)
+        if status != 200:
+            raise SynapseError(f"{what} failed: {status} {answer}")
+        return answer

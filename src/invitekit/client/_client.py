@@ -287,7 +287,7 @@ class InviteClient:
             self.stats.requests += 1
             try:
                 invite = await adapter.fetch_invite(
-                    ref.code, with_counts=key.with_counts, event_id=ref.event_id
+                    ref, with_counts=key.with_counts, event_id=ref.event_id
                 )
             except InviteNotFound as missing:
                 if self._cache is not None:

@@ -178,7 +178,7 @@ class HTTPTransport:
         self,
         route: Route,
         *,
-        params: Mapping[str, str] | None = None,
+        params: Mapping[str, str] | Sequence[tuple[str, str]] | None = None,
         json: object = None,
         form: Sequence[FormPart] | None = None,
         headers: Mapping[str, str] | None = None,
@@ -187,7 +187,8 @@ class HTTPTransport:
 
         Args:
             route: What to call.
-            params: The query string.
+            params: The query string: a mapping, or name and value pairs when a name
+                repeats (Matrix's ``via=a&via=b``).
             json: A body to send as JSON (``None``: no JSON body).
             form: A ``multipart/form-data`` body instead.
             headers: Headers for this request only.
