@@ -178,8 +178,8 @@ async def test_missing_rooms_and_bad_tokens(synapse: Synapse, connect: Connect) 
     assert unroutable.value.code == "M_UNKNOWN"
     assert "via" in unroutable.value.message
     token = "syt_not_a_real_token_SECRET"
-    async with MatrixAdapter(token, api_base=synapse.url) as refusing:
+    async with MatrixAdapter(token, api_base=synapse.url) as stranger:
         with pytest.raises(Unauthorized) as refused:
-            await refusing.fetch_invite(alias("x"))
+            await stranger.fetch_invite(alias("x"))
     assert refused.value.code == "M_UNKNOWN_TOKEN"
     assert token not in str(refused.value) + repr(refused.value)

@@ -54,7 +54,9 @@ def _build_parser() -> argparse.ArgumentParser:
     resolve = commands.add_parser(
         "resolve",
         help="find invite links in text and resolve each on its platform",
-        description="Tokens come from PLATFORM_TOKEN variables (DISCORD_TOKEN, STOAT_TOKEN).",
+        description=(
+            "Tokens come from PLATFORM_TOKEN variables (DISCORD_TOKEN, STOAT_TOKEN, MATRIX_TOKEN)."
+        ),
     )
     resolve.add_argument("text", nargs="*", help="links or text holding them")
     resolve.add_argument(
