@@ -285,6 +285,9 @@ class MatrixAdapter(Adapter):
             )
         except InviteNotFound:
             summary = None  # "not found or not accessible": the join tells which
+        if summary is not None:
+            # Checked before joining: once joined, nonsense in it must not look like failure.
+            _convert.checked_room_id(summary.room_id, "$.room_id")
         if summary is not None and summary.membership == "join":
             raise AlreadyMember(
                 f"the account is already in {ref.code}: the room summary says its"

@@ -5,11 +5,14 @@ value would otherwise be unsafe or ambiguous to carry around: a localpart never 
 whitespace, control or invisible format characters, nor the ASCII characters that end
 or re-route a URL (``/ \\ ? %`` …), although the specification allows almost any code
 point. Aliases bridged from IRC (``#_oftc_#debian:matrix.org``) keep their inner ``#``.
-Every function here is pure and never raises.
+Every function here is pure and never raises. The checks that links and codes go
+through are cached: chat repeats the same few rooms, and a check costs a pass over the
+identifier per rule.
 """
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import unicodedata
@@ -24,6 +27,8 @@ __all__ = [
     "server_of",
 ]
 
+_CACHED = 4096
+"""Identifiers whose verdicts each check keeps (least recently used first out)."""
 _MAX_BYTES = 255
 """The longest identifier, sigil and server included (bytes of UTF-8)."""
 _LOCALPART_REFUSED = frozenset('/\\?%"<>`{}|^[]:')
@@ -39,6 +44,7 @@ _OLD_EVENT_ID = re.compile(r"[A-Za-z0-9+=._-]{1,254}")
 _USER_LOCALPART = re.compile(r"[A-Za-z0-9._=/+-]{1,254}")
 
 
+@functools.lru_cache(maxsize=_CACHED)
 def is_server_name(text: str, *, in_prose: bool = False) -> bool:
     """Whether ``text`` is a well-formed server name: a DNS name, an IPv4 literal or an
     IPv6 literal in brackets, with an optional port (1-65535).
@@ -106,6 +112,7 @@ def _sigil_split(identifier: str, sigil: str) -> tuple[str, str] | None:
     return (localpart, server) if colon else None
 
 
+@functools.lru_cache(maxsize=_CACHED)
 def is_alias(code: str) -> bool:
     """Whether ``code`` is a room alias, ``#localpart:server``."""
     parts = _sigil_split(code, "#")
@@ -114,6 +121,7 @@ def is_alias(code: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=_CACHED)
 def is_room_id(code: str) -> bool:
     """Whether ``code`` is a room id: ``!opaque:server`` (room versions 1-11) or
     ``!hash`` (room version 12 on: 43 characters, no server part)."""
@@ -130,6 +138,7 @@ def is_room_reference(code: str) -> bool:
     return is_alias(code) or is_room_id(code)
 
 
+@functools.lru_cache(maxsize=_CACHED)
 def is_event_id(value: str) -> bool:
     """Whether ``value`` is an event id: ``$hash`` (room version 4 on), ``$opaque`` of
     version 3, or ``$opaque:server`` (versions 1 and 2)."""

@@ -140,7 +140,10 @@ class MatrixLinkRules(LinkRules):
         """Spans of ``matrix:`` URIs and bare aliases in chat text. A bare alias counts
         only with a server name that looks like one in prose (a dotted name with an
         alphabetic top-level label, or an IP literal): ``#topic:thing`` is no room."""
-        if ":" not in text:
+        # Every candidate holds a colon, and a '#' or the scheme; most chat messages have
+        # neither, and these tests cost less than the expression. (A scheme in mixed case,
+        # "mAtRiX:", is found only beside a '#'; parse_invite takes it alone.)
+        if ":" not in text or ("#" not in text and "atrix:" not in text and "ATRIX:" not in text):
             return ()
         spans = []
         for match in _TEXT_CANDIDATES.finditer(text):
@@ -224,6 +227,7 @@ MATRIX_LINK_RULES = MatrixLinkRules(
     canonical=f"https://{MATRIX_TO}/#/{{code}}",
     min_length=3,
     max_length=255,
+    text_markers=":",  # every alias and every matrix: URI holds a colon
     client_hosts=frozenset(DEFAULT_CLIENT_HOSTS),
 )
 """Matrix's links: matrix.to, ``matrix:`` URIs, Element's web app and bare aliases."""

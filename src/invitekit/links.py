@@ -80,6 +80,10 @@ class LinkRules:
         self_hosted_prefix: The path before the code on a self-hosted instance's hosts
             (``"/invite/"``), or ``None`` if the platform cannot be self-hosted; see
             ``self_hosted``.
+        text_markers: For rules with forms of their own (``find_in_text``): characters
+            one of which every such link holds. The scanner asks ``find_in_text`` only
+            about text holding one, which spares most messages a call; empty (the
+            default) asks about all text.
     """
 
     platform: str
@@ -92,6 +96,7 @@ class LinkRules:
     reserved: frozenset[str] = field(default_factory=frozenset)
     instance: str | None = None
     self_hosted_prefix: str | None = None
+    text_markers: str = ""
 
     @property
     def owner(self) -> str:
@@ -282,9 +287,16 @@ class LinkScanner:
                         f"{rule.owner!r} and {owner!r} both claim {form.host}{form.prefix}"
                     )
                 self._by_host.setdefault(form.host, []).append((rule, form))
-        # Rules with links of their own shape (not host/path) are asked separately.
+        # Rules with links of their own shape (not host/path) are asked separately, and
+        # only about text holding one of their markers when every one of them has some.
         self._text_rules = tuple(
             rule for rule in rules if type(rule).match_text is not LinkRules.match_text
+        )
+        markers = "".join(sorted({char for rule in self._text_rules for char in rule.text_markers}))
+        self._text_marker = (
+            re.compile(f"[{re.escape(markers)}]")
+            if markers and all(rule.text_markers for rule in self._text_rules)
+            else None
         )
         hosts = sorted(self._by_host, key=len, reverse=True)
         alternatives = "|".join(re.escape(host) for host in hosts) or r"(?!)"
@@ -376,32 +388,42 @@ class LinkScanner:
     def find(self, text: str) -> list[InviteRef]:
         """Return every invite link in ``text``, in order of first appearance, each once."""
         found: list[InviteRef] = []
+        own = []
+        if self._text_rules and (self._text_marker is None or self._text_marker.search(text)):
+            own = self._own_spans(text)
+        if not own and "/" not in text:
+            # Every host/path link has a '/' after its host; most chat messages have none
+            # at all, and this test costs a fraction of the regular expression's pass.
+            return found
         seen: set[InviteRef] = set()
-        for start, end, own in self._spans(text):
-            ref = self._candidate(text, start, end, own)
+        for start, end, rule in self._spans(text, own):
+            ref = self._candidate(text, start, end, rule)
             if ref is not None and ref not in seen:
                 seen.add(ref)
                 found.append(ref)
         return found
 
-    def _spans(self, text: str) -> Iterator[tuple[int, int, LinkRules | None]]:
-        """Candidate links in ``text`` in order, none inside an earlier one; the rule
-        whose own forms found it, or ``None`` for a ``host/path`` candidate."""
-        # Every host/path link has a '/' after its host; most chat messages have none at
-        # all, and this test costs a fraction of the regular expression's pass.
-        generic = (
-            ((match.start(), match.end(), None) for match in self._candidates.finditer(text))
-            if "/" in text
-            else iter(())
-        )
-        own = [
+    def _own_spans(self, text: str) -> list[tuple[int, int, LinkRules]]:
+        return [
             (start, end, rule)
             for rule in self._text_rules
             for start, end in rule.find_in_text(text)
         ]
+
+    def _spans(
+        self, text: str, own: list[tuple[int, int, LinkRules]]
+    ) -> Iterator[tuple[int, int, LinkRules | None]]:
+        """Candidate links in ``text`` in order, none inside an earlier one: the host/path
+        candidates of the expression, merged with the spans ``own`` rules found (with the
+        rule, where the expression's have ``None``)."""
+        generic: Iterator[tuple[int, int, LinkRules | None]] = (
+            (match.start(), match.end(), None) for match in self._candidates.finditer(text)
+        )
         if not own:
             yield from generic
             return
+        if "/" not in text:
+            generic = iter(())
         covered = 0
         for start, end, rule in sorted([*generic, *own], key=lambda span: span[0]):
             if start >= covered:

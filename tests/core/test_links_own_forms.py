@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -108,3 +108,32 @@ def test_prose_after_an_own_form_is_dropped_and_a_letter_refuses_it(
 def test_text_without_any_form_finds_nothing(scanner: LinkScanner) -> None:
     assert scanner.find("no links here, just words") == []
     assert LinkScanner([SLASHY]).find("~abc123 is not slashy's") == []
+
+
+@dataclass(frozen=True)
+class CountingRules(TildeRules):
+    asked: list[str] = field(default_factory=list, compare=False)
+
+    def find_in_text(self, text: str) -> Iterable[tuple[int, int]]:
+        self.asked.append(text)
+        return super().find_in_text(text)
+
+
+def _counting(markers: str) -> CountingRules:
+    return CountingRules(
+        platform="tilde",
+        forms=(),
+        canonical="tilde:{code}",
+        code_chars=TILDE.code_chars,
+        min_length=3,
+        text_markers=markers,
+    )
+
+
+def test_text_markers_spare_the_rules_text_without_them() -> None:
+    marked, unmarked = _counting("~:"), _counting("")
+    assert LinkScanner([marked]).find("plain words, ~abc123") == [_ref("abc123")]
+    assert LinkScanner([marked]).find("plain words only") == []
+    assert marked.asked == ["plain words, ~abc123"]
+    LinkScanner([unmarked]).find("plain words only")
+    assert unmarked.asked == ["plain words only"]  # no markers: every text is asked about

@@ -76,7 +76,20 @@ def _fake(name: str, channel: str) -> Any:
     return decode_public_invite("fake", msgspec.json.encode(payload))
 
 
-PLATFORMS = {"discord": _discord, "stoat": _stoat, "fake": _fake}
+def _matrix(name: str, channel: str) -> Any:
+    # A space: Matrix's server-like invite (its rooms are not in the summary).
+    payload = {
+        "room_id": "!space:example.org",
+        "num_joined_members": 12,
+        "name": name,
+        "topic": channel,
+        "room_type": "m.space",
+        "canonical_alias": "#guild:example.org",
+    }
+    return decode_public_invite("matrix", msgspec.json.encode(payload))
+
+
+PLATFORMS = {"discord": _discord, "stoat": _stoat, "fake": _fake, "matrix": _matrix}
 
 
 class _Tags(html.parser.HTMLParser):
