@@ -158,9 +158,9 @@ class RedisCoalescing:
         """Return the outcome of ``load`` for ``key``, run here or by a process that
         holds its lease.
 
-        ``load`` runs only under the lease; it should look in any cache the processes
-        share before it makes a request (``InviteClient``'s does), since the holder
-        before may have finished just before.
+        ``load`` runs only under the lease. It should look in any cache the processes
+        share before it makes a request (``InviteClient``'s does): the lease's holder
+        before may have stored its outcome there a moment ago.
 
         Raises:
             InviteError: What ``load`` raised, here or in the process that ran it.
