@@ -85,7 +85,7 @@ async def test_a_waiter_that_sees_the_lease_gone_before_the_outcome_arrives_send
     holder_adapter, waiter_adapter = GatedAdapter(world, gate=gate), FakeAdapter(world)
     if fails:
         holder_adapter.fail_next(forbidden())
-    holding, waiting = fleets[0].coalescing(lease=0.3), fleets[1].coalescing(lease=0.3)
+    holding, waiting = fleets[0].coalescing(lease=0.5), fleets[1].coalescing(lease=0.5)
     withheld = withhold_notices(waiting, monkeypatch)
     async with AsyncExitStack() as stack:
         holder, waiter = [
@@ -188,7 +188,7 @@ async def test_a_lease_is_renewed_while_the_pool_is_busy_from_the_moment_it_is_t
     async with RedisFleet.from_url(
         redis_server.url, namespace=namespace, max_connections=4, timeout=5.0
     ) as small:
-        holding, waiting = small.coalescing(lease=0.3), fleets[1].coalescing(lease=0.3)
+        holding, waiting = small.coalescing(lease=0.5), fleets[1].coalescing(lease=0.5)
         busy: list[asyncio.Future[Any]] = []
         original = small.call
 
@@ -200,10 +200,10 @@ async def test_a_lease_is_renewed_while_the_pool_is_busy_from_the_moment_it_is_t
             result = await original(name, operation, fallback)
             if name == "lease" and not busy:
                 # The moment the lease is held, slow commands take every connection the
-                # pool has left for three lease lengths, and queue for more.
+                # pool has left (three before the fix, two now) for four lease lengths.
                 busy.extend(
-                    asyncio.ensure_future(small.client.blpop([small.key("never")], timeout=1))
-                    for _ in range(4)
+                    asyncio.ensure_future(small.client.blpop([small.key("never")], timeout=2))
+                    for _ in range(3)
                 )
                 await asyncio.sleep(0.1)
             return result
@@ -217,9 +217,42 @@ async def test_a_lease_is_renewed_while_the_pool_is_busy_from_the_moment_it_is_t
             await until(lambda: holder_adapter.entered == 1)
             waited = asyncio.ensure_future(waiter.fetch_invite(code, platform="fake"))
             await until(lambda: waiting.waiting == 1 or waited.done())
-            await asyncio.gather(*busy)
+            await asyncio.wait(busy, return_when=asyncio.FIRST_COMPLETED)
             gate.set()
             invites = await asyncio.gather(held, waited)
+            for command in busy:
+                command.cancel()
+            await asyncio.gather(*busy, return_exceptions=True)
     assert {invite.code for invite in invites} == {code}
     assert fetches(holder_adapter, waiter_adapter) == 1
     assert holding.stats.lost == 0
+
+
+async def test_a_lease_is_renewed_until_its_outcome_is_kept(
+    fleets: list[RedisFleet], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The holder stopped renewing its lease before its finishing script ran: a finish
+    held up past the lease (waiting for a pooled connection in a busy process) let the
+    lease run out, and a waiter took over and looked the invite up again."""
+    world, gate = FakeWorld(), asyncio.Event()
+    code = one_code(world)
+    holder_adapter, waiter_adapter = GatedAdapter(world, gate=gate), FakeAdapter(world)
+    holding, waiting = fleets[0].coalescing(lease=0.5), fleets[1].coalescing(lease=0.5)
+    finish = HeldStep(fleets[0], "lease release", monkeypatch)
+    async with (
+        InviteClient(holder_adapter, cache=None, coalescing=holding) as holder,
+        InviteClient(waiter_adapter, cache=None, coalescing=waiting) as waiter,
+    ):
+        held = asyncio.ensure_future(holder.fetch_invite(code, platform="fake"))
+        await until(lambda: holder_adapter.entered == 1)
+        waited = asyncio.ensure_future(waiter.fetch_invite(code, platform="fake"))
+        await until(lambda: waiting.waiting == 1)
+        gate.set()
+        await until(lambda: finish.reached == 1)
+        await asyncio.sleep(1.5)  # three lease lengths
+        finish.release()
+        invites = await asyncio.gather(held, waited)
+    assert {invite.code for invite in invites} == {code}
+    assert fetches(holder_adapter, waiter_adapter) == 1
+    assert holding.stats.lost == 0
+    assert waiting.stats.taken_over == 0

@@ -6,10 +6,10 @@ token of its own:
 
 - the holder performs the lookup (``load``, which re-checks the shared cache first, so a
   lookup that reaches the lease just after an earlier holder let it go finds that
-  holder's invite), renews the lease every third of its length while it works
-  (``LeaseKeeper``), and finishes with one script that drops the lease, keeps the
+  holder's invite), and finishes with one script that drops the lease, keeps the
   outcome — invite or error — under ``NAMESPACE:outcome:TOKEN`` for two lease lengths,
-  and publishes it on ``NAMESPACE:outcomes``;
+  and publishes it on ``NAMESPACE:outcomes``. It renews the lease every third of its
+  length (``LeaseKeeper``) until that script has run;
 - a process that finds the lease taken learns the holder's token in the same step and
   waits for that holder's outcome: the published message, or, when it sees the lease
   released before the message reaches it (they travel on different connections), the
@@ -246,7 +246,9 @@ class RedisCoalescing:
             outcome = encode_outcome(error)
             raise
         finally:
-            self._keeper.release(lease_key)
+            # Renewed until the outcome is kept: a finish that waits for a connection
+            # longer than the lease would otherwise let a waiter take over.
+            self._keeper.finishing(lease_key)
             notice = _ENCODER.encode(
                 _Notice(lease_key, _NONE if outcome is None else msgspec.Raw(outcome), token)
             )
@@ -263,7 +265,10 @@ class RedisCoalescing:
                 await self._finish(keys=keys, args=args)
 
             # Waiters in this process got the outcome from the shared task already.
-            await self.fleet.call("lease release", finish, _nothing)
+            try:
+                await self.fleet.call("lease release", finish, _nothing)
+            finally:
+                self._keeper.release(lease_key)
 
     def _lost(self, lease_key: str) -> None:
         # Renewed too late (this process stalled longer than the lease): another

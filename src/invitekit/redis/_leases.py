@@ -82,6 +82,7 @@ class LeaseKeeper:
         self._lease_ms = max(1, round(lease * 1000))
         self._on_lost = on_lost
         self._held: dict[str, str] = {}
+        self._finishing: set[str] = set()
         self._client: Redis | None = None
         self._task: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
@@ -112,9 +113,15 @@ class LeaseKeeper:
         if (self._task is None or self._task.done()) and not self._stop.is_set():
             self._task = asyncio.ensure_future(self._keep())
 
+    def finishing(self, key: str) -> None:
+        """Keep renewing ``key`` while its holder ends it, and no longer call it lost
+        when it is gone: the holder's finishing script is what ends it."""
+        self._finishing.add(key)
+
     def release(self, key: str) -> None:
         """Stop renewing ``key``; safe for a lease that was lost or never held."""
         self._held.pop(key, None)
+        self._finishing.discard(key)
 
     async def _keep(self) -> None:
         if not self.connected:
@@ -148,12 +155,14 @@ class LeaseKeeper:
                 # A lease released meanwhile is not lost: its holder let it go.
                 if self._held.get(key) == held.get(key):
                     del self._held[key]
-                    self._on_lost(key)
+                    if key not in self._finishing:
+                        self._on_lost(key)
 
     async def close(self) -> None:
         """Stop renewing, wait for the renewal under way, and give the connection back."""
         self._stop.set()
         self._held.clear()
+        self._finishing.clear()
         task, self._task = self._task, None
         if task is not None:
             # Bounded: a cancellation swallowed inside redis-py must not hang close().
