@@ -72,6 +72,55 @@ AnyInvite: TypeAlias = _wire.GuildInviteBody | _wire.GroupDMInvite | _wire.Frien
 # helper is called, one code path per invite type.
 
 
+class SharedParts:
+    """The servers, channels and users already built while converting one listing.
+
+    A channel's or guild's invites name the same guild and channel and a handful of
+    inviters, so each part is built once and the frozen result shared by every invite
+    that shows the same data: a listing of 100 invites then builds three or four parts
+    instead of 300, and keeps one copy of each. A part is shared only when its wire data
+    is equal, never on an id alone.
+    """
+
+    __slots__ = ("_channels", "_servers", "_users")
+
+    def __init__(self) -> None:
+        self._servers: dict[str, tuple[_wire.Guild, InviteServer]] = {}
+        self._channels: dict[str | None, tuple[_wire.Channel, InviteChannel | None]] = {}
+        self._users: dict[str | None, tuple[_wire.User, InviteUser | None]] = {}
+
+    def server(self, guild: _wire.Guild) -> InviteServer:
+        """The server for ``guild``, built on its first appearance."""
+        seen = self._servers.get(guild.id)
+        if seen is not None and seen[0] == guild:
+            return seen[1]
+        built = _guild(guild)
+        self._servers[guild.id] = (guild, built)
+        return built
+
+    def channel(self, channel: _wire.Channel | None) -> InviteChannel | None:
+        """The channel for ``channel``, built on its first appearance."""
+        if channel is None:
+            return None
+        seen = self._channels.get(channel.id)
+        if seen is not None and seen[0] == channel:
+            return seen[1]
+        built = _channel(channel)
+        self._channels[channel.id] = (channel, built)
+        return built
+
+    def user(self, user: _wire.User | None) -> InviteUser | None:
+        """The user for ``user``, built on their first appearance."""
+        if user is None:
+            return None
+        seen = self._users.get(user.id)
+        if seen is not None and seen[0] == user:
+            return seen[1]
+        built = _user(user)
+        self._users[user.id] = (user, built)
+        return built
+
+
 def _asset(kind: str, owner: str | None, image: str) -> str | None:
     if owner is None:
         return None
@@ -328,8 +377,12 @@ def _positive(value: int | None) -> int | None:
     return value if value is not None and value > 0 else None
 
 
-def private_invite(payload: AnyInvite, raw: Any = None) -> PrivateInvite:
+def private_invite(
+    payload: AnyInvite, raw: Any = None, parts: SharedParts | None = None
+) -> PrivateInvite:
     """Convert a decoded owner-view invite (listed, created, deleted) into its model.
+
+    Invites converted with one ``parts`` (the items of one listing) share equal parts.
 
     Friend invites have no owner view in the core, and a guild invite naming no guild
     has no ``server_id``; both come back as ``UnknownPrivateInvite`` with ``raw`` (the
@@ -346,8 +399,13 @@ def private_invite(payload: AnyInvite, raw: Any = None) -> PrivateInvite:
     if expires_at is UNSET:
         expires_at = _derived_expiry(payload)
     max_uses, max_age = payload.max_uses, payload.max_age
+    if parts is None:
+        channel_part, creator = _channel(channel), _user(inviter)
+    else:
+        channel_part, creator = parts.channel(channel), parts.user(inviter)
     if isinstance(payload, _wire.GuildInviteBody):
-        server = _server(payload)
+        guild = payload.guild
+        server = _server(payload) if parts is None or guild is None else parts.server(guild)
         if server is None:
             return unknown_private(
                 raw if isinstance(raw, dict) else {"code": payload.code, "type": 0}
@@ -358,11 +416,11 @@ def private_invite(payload: AnyInvite, raw: Any = None) -> PrivateInvite:
             platform=PLATFORM,
             code=payload.code,
             server_id=server.id,
-            server=server if payload.guild is not None else None,
+            server=server if guild is not None else None,
             channel_id=None if channel is None else channel.id,
-            channel=_channel(channel),
+            channel=channel_part,
             creator_id=None if inviter is None else inviter.id,
-            creator=_user(inviter),
+            creator=creator,
             uses=payload.uses,
             max_uses=max_uses if max_uses is not None and max_uses > 0 else None,
             max_age=max_age if max_age is not None and max_age > 0 else None,
@@ -372,14 +430,17 @@ def private_invite(payload: AnyInvite, raw: Any = None) -> PrivateInvite:
             details=_guild_details(payload, 0 if type(payload) is _wire.GuildInvite else None),
         )
         event = payload.guild_scheduled_event
-        return invite if event is None else msgspec.structs.replace(invite, event_id=event.id)
+        if event is not None:
+            # The invite is new and no one else holds it yet.
+            msgspec.structs.force_setattr(invite, "event_id", event.id)
+        return invite
     return GroupInvite(
         platform=PLATFORM,
         code=payload.code,
         channel_id=None if channel is None else channel.id,
-        channel=_channel(channel),
+        channel=channel_part,
         creator_id=None if inviter is None else inviter.id,
-        creator=_user(inviter),
+        creator=creator,
         uses=payload.uses,
         max_uses=_positive(max_uses),
         max_age=_positive(max_age),

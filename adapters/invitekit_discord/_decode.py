@@ -106,7 +106,8 @@ def decode_private_list(data: Any) -> list[PrivateInvite]:
             if not any(
                 isinstance(item, _wire.FriendInvite) or _convert.guildless(item) for item in decoded
             ):
-                return [_convert.private_invite(item) for item in decoded]
+                parts = _convert.SharedParts()
+                return [_convert.private_invite(item, None, parts) for item in decoded]
     return decode_items(data, decode_private, platform=PLATFORM)
 
 

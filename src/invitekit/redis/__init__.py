@@ -29,9 +29,9 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra onl
 
 from invitekit.redis._cache import RedisInviteCache
 from invitekit.redis._coalescing import CoalescingStats, RedisCoalescing
-from invitekit.redis._codec import UndecodableOutcome, decode_outcome, encode_outcome
 from invitekit.redis._fleet import OnUnavailable, RedisFleet, RedisUnavailable
 from invitekit.redis._ratelimits import RedisRateLimitStore
+from invitekit.storage import UndecodableOutcome, decode_outcome, encode_outcome
 
 __all__ = [
     "CoalescingStats",

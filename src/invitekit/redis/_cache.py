@@ -18,8 +18,8 @@ from redis.asyncio import Redis
 from invitekit.client import CacheSettings, InviteCache, LookupKey, MemoryInviteCache
 from invitekit.errors import InviteError, InviteNotFound
 from invitekit.models import PublicInvite
-from invitekit.redis._codec import UndecodableOutcome, decode_outcome, encode_outcome
 from invitekit.redis._fleet import RedisFleet
+from invitekit.storage import UndecodableOutcome, decode_outcome, encode_outcome
 
 __all__ = ["RedisInviteCache", "lookup_view"]
 

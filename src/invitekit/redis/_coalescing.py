@@ -40,9 +40,9 @@ from invitekit.client import Coalescer, LookupKey
 from invitekit.errors import InvalidArgument, InviteError
 from invitekit.models import PublicInvite
 from invitekit.redis._cache import lookup_view
-from invitekit.redis._codec import UndecodableOutcome, decode_outcome, encode_outcome
 from invitekit.redis._fleet import FAILURES, RedisFleet
 from invitekit.redis._leases import FINISH, TAKE, WATCH, LeaseKeeper
+from invitekit.storage import UndecodableOutcome, decode_outcome, encode_outcome
 
 __all__ = ["CoalescingStats", "RedisCoalescing"]
 

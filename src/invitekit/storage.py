@@ -1,4 +1,10 @@
-"""Lookup outcomes as bytes for Redis: msgspec JSON, never pickle.
+"""Lookup outcomes as bytes for a shared store (Redis, memcached, a database): msgspec
+JSON, never pickle.
+
+``encode_outcome`` turns an invite (bound or not, details included) or an error into
+bytes; ``decode_outcome`` gives back an unbound invite equal to it, or an error of the
+same class. ``invitekit.redis`` stores this format; a store of one's own behind
+``InviteCache`` can too, without Redis installed.
 
 An outcome is a public invite, an ``InviteNotFound`` (cached) or any other
 ``InviteError`` (handed to the processes waiting on a lookup). Each is one ``_Entry``:

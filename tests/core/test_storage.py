@@ -1,8 +1,10 @@
-"""Outcomes survive the trip through Redis bytes: every field, every type, no pickle."""
+"""Outcomes survive the trip through stored bytes (Redis or any other store): every field,
+every type, no pickle, and no Redis needed."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -30,7 +32,7 @@ from invitekit import (
     decode_public_invite,
     errors,
 )
-from invitekit.redis import RedisUnavailable, UndecodableOutcome, decode_outcome, encode_outcome
+from invitekit.storage import UndecodableOutcome, decode_outcome, encode_outcome
 from invitekit_discord import (
     DiscordApplication,
     DiscordInviteDetails,
@@ -270,8 +272,12 @@ def test_every_error_class_round_trips(cls: type[InviteError]) -> None:
     assert str(back) == str(error)
 
 
+class _StoreDown(errors.TransportError):
+    """An error class a store of its own defines."""
+
+
 def test_an_error_subclass_from_elsewhere_travels_as_its_core_class() -> None:
-    back = round_trip(RedisUnavailable("redis is down"))
+    back = round_trip(_StoreDown("redis is down"))
     assert type(back) is errors.TransportError
     assert back.message == "redis is down"
 
@@ -393,3 +399,29 @@ def test_an_invite_of_a_self_hosted_instance_keeps_its_instance() -> None:
     assert decoded == invite
     assert decoded.adapter is None  # stored unbound; the client binds it to its own adapter
     assert str(decoded) == "https://chat.example.org/invite/Sh4redC0"
+
+
+def test_storage_needs_neither_redis_nor_aiohttp() -> None:
+    script = (
+        "import sys, invitekit.storage; "
+        "print(sorted(m for m in ('redis', 'aiohttp') if m in sys.modules))"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == "[]"
+
+
+async def test_a_bound_invite_is_stored_and_comes_back_unbound() -> None:
+    world = FakeWorld()
+    server = world.add_server("Cats", owner=world.add_user("owner"))
+    code = world.add_invite(server.channel("general")).code
+    async with FakeAdapter(world) as fake:
+        invite = await fake.fetch_invite(code)
+    assert invite.adapter is fake
+    back = decode_outcome(encode_outcome(invite))
+    assert back == invite
+    assert back.adapter is None
+    assert isinstance(back, PublicServerInvite)
+    assert isinstance(invite, PublicServerInvite)
+    assert back.server == invite.server
+    assert back.member_count == invite.member_count
