@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import msgspec
 import pytest
 
 from invitekit import (
@@ -279,3 +280,56 @@ def test_non_invite_payloads_are_payload_errors_not_crashes(name: str) -> None:
         with pytest.raises(PayloadError) as caught:
             decode(data)
         assert caught.value.platform == "discord"
+
+
+def _listed(code: str, guild_name: str, inviter: str) -> dict[str, object]:
+    return {
+        "type": 0,
+        "code": code,
+        "guild": {"id": "81", "name": guild_name},
+        "channel": {"id": "82", "name": "general", "type": 0},
+        "inviter": {"id": inviter, "username": f"user{inviter}", "avatar": "a_cafe"},
+        "uses": 1,
+    }
+
+
+def test_a_listing_shares_a_part_between_invites_only_where_the_data_is_equal() -> None:
+    listing = msgspec.json.encode(
+        [
+            _listed("one", "Cats", "7"),
+            _listed("two", "Cats", "7"),
+            _listed("three", "Cats", "8"),
+            _listed("four", "Cats renamed", "8"),
+        ]
+    )
+    one, two, three, four = decode_private_invites("discord", listing)
+    assert isinstance(one, ServerInvite)
+    assert isinstance(two, ServerInvite)
+    assert isinstance(three, ServerInvite)
+    assert isinstance(four, ServerInvite)
+    assert one.server is two.server is three.server
+    assert one.channel is four.channel
+    assert one.creator is two.creator
+    assert three.creator is not None
+    assert three.creator.id == "8"
+    assert three.creator is four.creator
+    # The same id with other data is built anew, not taken from the first.
+    assert four.server is not None
+    assert four.server.name == "Cats renamed"
+    assert one.server is not None
+    assert one.server.name == "Cats"
+    assert one.creator is not None
+    assert one.creator.avatar_url == "https://cdn.discordapp.com/avatars/7/a_cafe.gif"
+    # Shared or not, every invite equals the one decoded on its own.
+    for invite, item in zip(
+        (one, two, three, four),
+        msgspec.json.decode(listing),
+        strict=True,
+    ):
+        alone = decode_private_invite("discord", msgspec.json.encode(item))
+        assert isinstance(alone, ServerInvite)
+        assert (alone.server, alone.channel, alone.creator) == (
+            invite.server,
+            invite.channel,
+            invite.creator,
+        )
