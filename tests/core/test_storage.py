@@ -419,9 +419,9 @@ async def test_a_bound_invite_is_stored_and_comes_back_unbound() -> None:
         invite = await fake.fetch_invite(code)
     assert invite.adapter is fake
     back = decode_outcome(encode_outcome(invite))
-    assert back == invite
-    assert back.adapter is None
     assert isinstance(back, PublicServerInvite)
     assert isinstance(invite, PublicServerInvite)
+    assert back == invite
+    assert back.adapter is None
     assert back.server == invite.server
     assert back.member_count == invite.member_count
