@@ -16,6 +16,7 @@ import msgspec
 __all__ = [
     "DISCORD_GROUP",
     "DISCORD_GUILD",
+    "DISCORD_GUILD_ALL",
     "DISCORD_LISTED",
     "STOAT_GROUP",
     "STOAT_LISTED",
@@ -86,7 +87,55 @@ class DiscordListedInvite(msgspec.Struct):
     expires_at: datetime | None = None
 
 
+class DiscordGuildAll(DiscordGuild):
+    verification_level: int | None = None
+    nsfw_level: int | None = None
+    premium_subscription_count: int | None = None
+
+
+class DiscordEntityMetadata(msgspec.Struct):
+    location: str | None = None
+
+
+class DiscordEventAll(msgspec.Struct):
+    id: str
+    guild_id: str | None = None
+    channel_id: str | None = None
+    creator_id: str | None = None
+    name: str | None = None
+    description: str | None = None
+    scheduled_start_time: datetime | None = None
+    scheduled_end_time: datetime | None = None
+    privacy_level: int | None = None
+    status: int | None = None
+    entity_type: int | None = None
+    entity_id: str | None = None
+    entity_metadata: DiscordEntityMetadata | None = None
+    user_count: int | None = None
+    image: str | None = None
+
+
+class DiscordGuildInviteAll(msgspec.Struct):
+    """The floor's guild invite plus what only Discord has and invitekit keeps in
+    ``details``: the whole scheduled event, the flags, the type, the guild's levels."""
+
+    code: str
+    type: int | None = None
+    flags: int | None = None
+    guild_id: str | None = None
+    guild: DiscordGuildAll | None = None
+    channel: DiscordChannel | None = None
+    inviter: DiscordUser | None = None
+    approximate_member_count: int | None = None
+    approximate_presence_count: int | None = None
+    expires_at: datetime | None = None
+    guild_scheduled_event: DiscordEventAll | None = None
+
+
 DISCORD_GUILD = msgspec.json.Decoder(DiscordGuildInvite)
+DISCORD_GUILD_ALL = msgspec.json.Decoder(DiscordGuildInviteAll)
+"""Not the floor: the same bytes into bare Structs holding everything invitekit keeps, to
+tell what the model costs from what the information it keeps costs."""
 DISCORD_GROUP = msgspec.json.Decoder(DiscordGroupInvite)
 DISCORD_LISTED = msgspec.json.Decoder(list[DiscordListedInvite])
 

@@ -4,6 +4,10 @@ Each contender decodes the same payload ``N`` times into a list; tracemalloc cou
 is still allocated afterwards (after a collection), less the list itself, divided by
 ``N``. The payload is the Discord guild invite with counts and event, each copy with a
 code of its own.
+
+Beside the floor (bare Structs of what the platform-neutral model shows), "msgspec, all
+kept" holds everything invitekit keeps (the floor plus the scheduled event, flags and
+levels that go to ``details``): the least those bytes of information cost.
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ def run(settings: Settings) -> tuple[list[Table], list[Target]]:
     named: list[tuple[str, Any, Callable[[bytes], Any]]] = [
         ("invitekit", "ours", lambda d: decode_public_invite("discord", d)),
         ("msgspec floor", "floor", _floor.DISCORD_GUILD.decode),
+        ("msgspec, all kept", "floor", _floor.DISCORD_GUILD_ALL.decode),
         *((p.name, "peer", p.public) for p in _peers.discord_peers()),
     ]
     count = settings.memory_invites

@@ -223,15 +223,24 @@ def _role(role: _wire.Role) -> DiscordRole:
     )
 
 
-def _event(event: _wire.ScheduledEvent | None) -> DiscordScheduledEvent | None:
+def _event(
+    event: _wire.ScheduledEvent | None, guild_id: str | None, inviter_id: str | None
+) -> DiscordScheduledEvent | None:
     if event is None:
         return None
     metadata, image = event.entity_metadata, event.image
+    # The event repeats the invite's guild id and, usually, its inviter's id: keeping the
+    # invite's own strings holds each id once (about 130 bytes less per invite).
+    event_guild_id, creator_id = event.guild_id, event.creator_id
+    if event_guild_id == guild_id:
+        event_guild_id = guild_id
+    if creator_id == inviter_id:
+        creator_id = inviter_id
     return DiscordScheduledEvent(
         id=event.id,
-        guild_id=event.guild_id,
+        guild_id=event_guild_id,
         channel_id=event.channel_id,
-        creator_id=event.creator_id,
+        creator_id=creator_id,
         name=event.name,
         description=event.description,
         start_time=event.scheduled_start_time,
@@ -267,17 +276,21 @@ def _recipients(channel: _wire.Channel) -> tuple[InviteUser, ...]:
 
 
 def _guild_details(payload: _wire.GuildInviteBody, invite_type: int | None) -> DiscordInviteDetails:
-    channel, guild, roles = payload.channel, payload.guild, payload.roles
+    channel, guild, roles, inviter = payload.channel, payload.guild, payload.roles, payload.inviter
     icon = None if channel is None else channel.icon
     icon_url = None if channel is None or not icon else _asset("channel-icons", channel.id, icon)
+    guild_id = payload.guild_id if guild is None else guild.id
+    event = payload.guild_scheduled_event
     return DiscordInviteDetails(
         invite_type=invite_type,
         channel_type=None if channel is None else channel.type,
-        guild_id=payload.guild_id if guild is None else guild.id,
+        guild_id=guild_id,
         target_type=payload.target_type,
         target_user=None if payload.target_user is None else _user(payload.target_user),
         target_application=_application(payload.target_application),
-        scheduled_event=_event(payload.guild_scheduled_event),
+        scheduled_event=None
+        if event is None
+        else _event(event, guild_id, None if inviter is None else inviter.id),
         roles=tuple([_role(role) for role in roles]) if roles else (),
         flags=payload.flags or 0,
         verification_level=None if guild is None else guild.verification_level,

@@ -333,3 +333,14 @@ def test_a_listing_shares_a_part_between_invites_only_where_the_data_is_equal() 
             invite.channel,
             invite.creator,
         )
+
+
+def test_ids_the_scheduled_event_repeats_are_held_once() -> None:
+    invite = decode_public_invite("discord", load("constructed_get_invite_guild_with_counts.json"))
+    assert isinstance(invite, PublicServerInvite)
+    assert invite.inviter is not None
+    event = details(invite).scheduled_event
+    assert event is not None
+    assert event.guild_id == invite.server.id
+    assert event.guild_id is invite.server.id
+    assert event.creator_id is invite.inviter.id
