@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from benchmarks import _machine, decode, imports, memory, resolve, scan
+from benchmarks import _machine, bounds, decode, imports, memory, resolve, scan
 from benchmarks._peers import missing_peers
 from benchmarks._report import Table, Target, render_markdown, render_text
 from benchmarks._settings import FULL, SMOKE, Settings
@@ -29,6 +29,7 @@ Scenario = Callable[[Settings], tuple[list[Table], list[Target]]]
 
 SCENARIOS: dict[str, Scenario] = {
     "decode": decode.run,
+    "bounds": bounds.run,
     "scan": scan.run,
     "resolve": resolve.run,
     "memory": memory.run,
