@@ -16,8 +16,9 @@ same endpoints on loopback.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from invitekit.ext import lazy_exports
 
 if TYPE_CHECKING:
     from invitekit_discord._adapter import (
@@ -73,19 +74,6 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
-
-
 __all__ = [
     "DEFAULT_API_BASE",
     "DEFAULT_GLOBAL_LIMIT",
@@ -108,3 +96,5 @@ __all__ = [
     "decode_invite_create",
     "decode_invite_delete",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

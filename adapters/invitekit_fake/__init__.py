@@ -13,8 +13,9 @@ With pytest, the ``fake_invites`` fixture gives a fresh anonymous ``FakeAdapter`
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from invitekit.ext import lazy_exports
 
 if TYPE_CHECKING:
     from invitekit_fake._adapter import FakeAdapter, RecordedCall
@@ -43,19 +44,6 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
-
-
 __all__ = [
     "FakeAdapter",
     "FakeChannel",
@@ -67,3 +55,5 @@ __all__ = [
     "FakeWorld",
     "RecordedCall",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

@@ -7,8 +7,9 @@ locally for tests. Importing this package does not import aiohttp.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from invitekit.ext import lazy_exports
 
 if TYPE_CHECKING:
     from invitekit_stoat._adapter import DEFAULT_API_BASE, StoatAdapter
@@ -62,19 +63,6 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
-
-
 __all__ = [
     "DEFAULT_API_BASE",
     "DEFAULT_CDN_BASE",
@@ -98,3 +86,5 @@ __all__ = [
     "error_from_response",
     "instance_forms",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

@@ -6,9 +6,9 @@ needs one, and adapters load on first use.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
+from invitekit._lazy import lazy_exports
 from invitekit.adapter import Adapter
 from invitekit.capabilities import Capability
 from invitekit.decoding import decode_private_invite, decode_private_invites, decode_public_invite
@@ -103,19 +103,6 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'invitekit' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
-
-
 __version__ = "0.1.0"
 
 __all__ = [
@@ -191,3 +178,5 @@ __all__ = [
     "register_adapter",
     "unregister_adapter",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

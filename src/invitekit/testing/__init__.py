@@ -9,9 +9,9 @@ package.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
+from invitekit._lazy import lazy_exports
 from invitekit.testing._isolation import isolated_registry
 
 if TYPE_CHECKING:
@@ -20,9 +20,6 @@ if TYPE_CHECKING:
 __all__ = ["AdapterConformance", "Scenario", "isolated_registry"]
 
 
-def __getattr__(name: str) -> object:
-    if name in ("AdapterConformance", "Scenario"):
-        value = getattr(importlib.import_module("invitekit.testing.conformance"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'invitekit.testing' has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(
+    __name__, dict.fromkeys(("AdapterConformance", "Scenario"), "invitekit.testing.conformance")
+)

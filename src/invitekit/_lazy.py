@@ -1,0 +1,43 @@
+"""Names a package exports but imports only when first asked for (PEP 562)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable, Mapping
+
+__all__ = ["lazy_exports"]
+
+
+def lazy_exports(
+    package: str, where: Mapping[str, str]
+) -> tuple[Callable[[str], object], Callable[[], list[str]]]:
+    """A module ``__getattr__`` and ``__dir__`` for ``package``, whose names in ``where``
+    (name → the module defining it) are imported on first access.
+
+    ``package`` is the calling module's ``__name__``; it must already be in
+    ``sys.modules`` (true while its body runs). A name, once imported, is stored in the
+    package, so later lookups cost nothing. ``__dir__`` lists the package's globals and
+    its ``__all__``.
+
+    Usage, at the end of a package's ``__init__``::
+
+        __getattr__, __dir__ = lazy_exports(__name__, {"Client": "mypkg._client"})
+
+    The returned ``__getattr__`` raises:
+        AttributeError: The name is neither defined nor in ``where``.
+    """
+    namespace = vars(sys.modules[package])
+
+    def __getattr__(name: str) -> object:
+        module = where.get(name)
+        if module is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        namespace[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*namespace, *namespace.get("__all__", ())})
+
+    return __getattr__, __dir__
