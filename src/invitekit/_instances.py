@@ -100,3 +100,9 @@ def instance_name(name: object, hosts: list[str], *, platform: str | None = None
 def links_by_name(name: str) -> bool:
     """Whether an instance called ``name`` has links on the host of that name."""
     return "." in name
+
+
+def owner_name(platform: str, instance: str | None) -> str:
+    """``platform``, or ``platform@instance`` for a self-hosted instance: whose invites
+    these are, as messages and unlinkable invites name them."""
+    return platform if instance is None else f"{platform}@{instance}"

@@ -13,7 +13,7 @@ from typing import Any, ClassVar, TypeVar
 from msgspec.structs import force_setattr
 from typing_extensions import Self
 
-from invitekit._instances import links_by_name
+from invitekit._instances import links_by_name, owner_name
 from invitekit._validation import check_code, check_id, check_limit, check_reason
 from invitekit.capabilities import Capability
 from invitekit.errors import InvalidArgument, InvalidInviteLink, InviteError, UnsupportedOperation
@@ -27,10 +27,6 @@ PayloadInput = Any
 """What the ``decode_*`` functions take: JSON ``bytes``/``str`` or already-parsed data."""
 
 _InviteT = TypeVar("_InviteT", bound=BaseInvite)
-
-
-def _owner(platform: str, instance: str | None) -> str:
-    return platform if instance is None else f"{platform}@{instance}"
 
 
 def _not_ours(text: str, owner: str) -> str:
@@ -319,8 +315,8 @@ class Adapter(abc.ABC):
         instance = self.instance
         if invite.platform != self.platform or invite.instance not in (None, instance):
             raise InvalidArgument(
-                f"cannot bind a {_owner(invite.platform, invite.instance)} invite to a "
-                f"{_owner(self.platform, instance)} adapter",
+                f"cannot bind a {owner_name(invite.platform, invite.instance)} invite to a "
+                f"{owner_name(self.platform, instance)} adapter",
                 platform=self.platform,
             )
         if instance is not None:
@@ -336,7 +332,7 @@ class Adapter(abc.ABC):
             InvalidInviteLink: ``target`` is not a well-formed code, or is a link or ref
                 of another platform or instance (the message names both).
         """
-        owner = _owner(self.platform, self.instance)
+        owner = owner_name(self.platform, self.instance)
         given: object = target  # callers' annotations are not checked at runtime
         if isinstance(given, InviteRef):
             ref = given
@@ -355,7 +351,8 @@ class Adapter(abc.ABC):
             return InviteRef(self.platform, code, None, self.instance)
         if (ref.platform, ref.instance) != (self.platform, self.instance):
             raise InvalidInviteLink(
-                f"{ref.code!r} is a {_owner(ref.platform, ref.instance)} invite, not a {owner} one",
+                f"{ref.code!r} is a {owner_name(ref.platform, ref.instance)} invite, "
+                f"not a {owner} one",
                 platform=self.platform,
             )
         return ref

@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
-from invitekit._instances import instance_name, link_hosts
+from invitekit._instances import instance_name, link_hosts, owner_name
 from invitekit.errors import InvalidArgument, InvalidInviteLink, UnknownPlatform
 from invitekit.refs import InviteRef
 
@@ -102,7 +102,7 @@ class LinkRules:
     def owner(self) -> str:
         """``platform``, or ``platform@instance`` for a self-hosted instance: who the links
         lead to, for messages."""
-        return self.platform if self.instance is None else f"{self.platform}@{self.instance}"
+        return owner_name(self.platform, self.instance)
 
     def is_code(self, code: str) -> bool:
         """Return whether ``code`` is a well-formed invite code on this platform."""

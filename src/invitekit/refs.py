@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from invitekit._instances import check_instance
+from invitekit._instances import check_instance, owner_name
 from invitekit._validation import check_code
 
 __all__ = ["InviteRef"]
@@ -73,5 +73,4 @@ def printable_url(platform: str, code: str, event_id: str | None, instance: str 
     except Exception:
         # Not only InviteError: a third-party adapter's bug (or one failing to import)
         # must not turn printing or logging an invite into an error.
-        owner = platform if instance is None else f"{platform}@{instance}"
-        return f"{owner}:{code}"
+        return f"{owner_name(platform, instance)}:{code}"

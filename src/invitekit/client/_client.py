@@ -11,6 +11,7 @@ from typing import Any
 
 from typing_extensions import Self
 
+from invitekit._instances import owner_name
 from invitekit.adapter import Adapter
 from invitekit.client._cache import CacheSettings
 from invitekit.client._coalesce import Coalescing, MemoryCoalescing
@@ -111,7 +112,7 @@ class InviteClient:
             identity = (adapter.platform, adapter.instance)
             if identity in self._adapters:
                 raise InvalidArgument(
-                    f"two adapters for {_owner(*identity)!r}", platform=adapter.platform
+                    f"two adapters for {owner_name(*identity)!r}", platform=adapter.platform
                 )
             self._adapters[identity] = adapter
         if options:
@@ -182,9 +183,9 @@ class InviteClient:
             if len(of_platform) == 1:
                 adapter = of_platform[0]
         if adapter is None:
-            held = ", ".join(_owner(*identity) for identity in self._adapters)
+            held = ", ".join(owner_name(*identity) for identity in self._adapters)
             raise UnknownPlatform(
-                f"this client has no {_owner(platform, instance)!r} adapter (it has {held})",
+                f"this client has no {owner_name(platform, instance)!r} adapter (it has {held})",
                 platform=platform,
             )
         return adapter
@@ -216,9 +217,9 @@ class InviteClient:
     def _serving(self, ref: InviteRef) -> Adapter:
         adapter = self._adapters.get((ref.platform, ref.instance))
         if adapter is None:
-            held = ", ".join(_owner(*identity) for identity in self._adapters)
+            held = ", ".join(owner_name(*identity) for identity in self._adapters)
             raise UnknownPlatform(
-                f"this client has no {_owner(ref.platform, ref.instance)!r} adapter "
+                f"this client has no {owner_name(ref.platform, ref.instance)!r} adapter "
                 f"(it has {held})",
                 platform=ref.platform,
             )
@@ -367,10 +368,6 @@ class InviteClient:
 
     def __repr__(self) -> str:
         return f"<InviteClient platforms={self.platforms}>"
-
-
-def _owner(platform: str, instance: str | None) -> str:
-    return platform if instance is None else f"{platform}@{instance}"
 
 
 def _copy_not_found(cached: InviteNotFound) -> InviteNotFound:
