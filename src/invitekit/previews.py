@@ -21,7 +21,6 @@ from typing import Literal
 
 import msgspec
 
-from invitekit.errors import InviteError
 from invitekit.models import (
     BaseInvite,
     GroupInvite,
@@ -134,8 +133,8 @@ def preview(invite: BaseInvite) -> InvitePreview:
     """What ``invite`` leads to, with every name cleaned for display.
 
     Works on any invite, bound or not, public or private; fields the platform did not
-    send are left out of the renderings. Never raises for an invite of an unknown
-    platform: its ``url`` is ``None`` then.
+    send are left out of the renderings. Never raises: the ``url`` of an invite of an
+    unknown platform, or of one whose adapter fails to link it, is ``None``.
     """
     kind: PreviewKind = "invite"
     name: str | None = None
@@ -154,7 +153,9 @@ def preview(invite: BaseInvite) -> InvitePreview:
         member_count = invite.member_count
     try:
         url: str | None = invite.url
-    except InviteError:
+    except Exception:
+        # As for str(): a third-party adapter's bug must not stop a bridge relaying the
+        # message; the preview shows everything but the link.
         url = None
     expires_at = getattr(invite, "expires_at", None)
     return InvitePreview(

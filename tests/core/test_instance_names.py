@@ -18,6 +18,7 @@ from invitekit import (
     decode_public_invite,
     register_adapter,
 )
+from invitekit.previews import preview
 from invitekit.testing import isolated_registry
 from invitekit_fake import FakeAdapter
 from invitekit_stoat import STOAT_LINK_RULES, StoatAdapter
@@ -128,3 +129,7 @@ def test_str_never_raises_even_for_a_broken_adapter() -> None:
             PublicServerInvite(platform="broken", code="abc", server=InviteServer(id="s"))
         )
         assert str(invite) == "broken:abc"
+        shown = preview(invite)
+        assert shown.url is None
+        assert shown.platform == "broken"
+        assert shown.text() == "Unnamed — Broken server invite"
