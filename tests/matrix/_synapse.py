@@ -8,8 +8,6 @@ since Synapse's own dependencies are not invitekit's floors).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import importlib.util
 import json
 import os
@@ -21,17 +19,13 @@ import sys
 import tempfile
 import time
 import urllib.error
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
+from tests.matrix._homeserver import SERVER_NAME, Homeserver, HomeserverError
 from tests.redis._server import free_port
 
-__all__ = ["Synapse", "SynapseError", "User", "synapse_python"]
-
-SERVER_NAME = "invitekit.test"
+__all__ = ["Synapse", "SynapseError", "synapse_python"]
 
 _RELAXED = {"per_second": 1000, "burst_count": 1000}
 # Tight enough for a 429 within a few requests, loose enough that waiting one out takes
@@ -39,16 +33,8 @@ _RELAXED = {"per_second": 1000, "burst_count": 1000}
 _TIGHT = {"per_second": 1, "burst_count": 2}
 
 
-class SynapseError(RuntimeError):
+class SynapseError(HomeserverError):
     """Synapse is not installed, or did not start."""
-
-
-@dataclass(frozen=True)
-class User:
-    """A registered account: its Matrix id and access token."""
-
-    user_id: str
-    token: str
 
 
 def synapse_python() -> str | None:
@@ -99,7 +85,7 @@ def _config(directory: Path, port: int, *, tight: bool) -> dict[str, Any]:
     }
 
 
-class Synapse:
+class Synapse(Homeserver):
     """One homeserver in a directory of its own.
 
     Args:
@@ -119,6 +105,11 @@ class Synapse:
     def url(self) -> str:
         """The homeserver's base URL (client API and admin API)."""
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def shared_secret(self) -> str:
+        """The secret of shared-secret registration, from the configuration."""
+        return str(self.config["registration_shared_secret"])
 
     def start(self, timeout: float = 60.0) -> None:
         """Start Synapse and wait until it answers.
@@ -171,111 +162,3 @@ class Synapse:
                 process.kill()
                 process.wait()
         shutil.rmtree(self.directory, ignore_errors=True)
-
-    # -- plain HTTP, for seeding (the adapter under test never goes through here) --------
-
-    def request(
-        self, method: str, path: str, body: object = None, *, token: str | None = None
-    ) -> tuple[int, dict[str, Any]]:
-        """One request to the homeserver; returns the status and the JSON body."""
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + path, data=data, method=method)
-        request.add_header("Content-Type", "application/json")
-        if token is not None:
-            request.add_header("Authorization", f"Bearer {token}")
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, json.loads(response.read() or b"{}")
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"{}")
-
-    def get(self, path: str) -> dict[str, Any]:
-        """GET ``path`` and return its JSON body.
-
-        Raises:
-            OSError: Synapse did not answer.
-        """
-        with urllib.request.urlopen(self.url + path, timeout=5) as response:
-            body: dict[str, Any] = json.loads(response.read())
-            return body
-
-    def register(self, name: str, *, admin: bool = False) -> User:
-        """Register ``name`` with the shared secret and return its id and token.
-
-        Raises:
-            SynapseError: Synapse refused the registration.
-        """
-        _, nonce = self.request("GET", "/_synapse/admin/v1/register")
-        password = secrets.token_hex(8)
-        mac = hmac.new(
-            self.config["registration_shared_secret"].encode(),
-            b"\0".join(
-                [
-                    nonce["nonce"].encode(),
-                    name.encode(),
-                    password.encode(),
-                    b"admin" if admin else b"notadmin",
-                ]
-            ),
-            hashlib.sha1,
-        ).hexdigest()
-        status, body = self.request(
-            "POST",
-            "/_synapse/admin/v1/register",
-            {
-                "nonce": nonce["nonce"],
-                "username": name,
-                "password": password,
-                "admin": admin,
-                "mac": mac,
-            },
-        )
-        if status != 200:
-            raise SynapseError(f"registering {name!r} failed: {status} {body}")
-        return User(body["user_id"], body["access_token"])
-
-    # -- seeding rooms -----------------------------------------------------------------
-
-    def create_room(self, owner: User, **options: object) -> str:
-        """Create a room as ``owner`` (``options`` as ``createRoom`` takes them); its id.
-
-        Raises:
-            SynapseError: Synapse refused.
-        """
-        answer = self._ok(
-            "POST", "/_matrix/client/v3/createRoom", options, owner.token, "creating a room"
-        )
-        return str(answer["room_id"])
-
-    def add_alias(self, owner: User, alias: str, room_id: str) -> None:
-        """Point ``alias`` at ``room_id``.
-
-        Raises:
-            SynapseError: Synapse refused.
-        """
-        path = f"/_matrix/client/v3/directory/room/{quote(alias, safe='')}"
-        self._ok("PUT", path, {"room_id": room_id}, owner.token, f"creating {alias}")
-
-    def room_action(self, actor: User, room_id: str, action: str, user: User) -> None:
-        """``invite``, ``ban``, ``kick`` or ``unban`` ``user`` in ``room_id``.
-
-        Raises:
-            SynapseError: Synapse refused.
-        """
-        path = f"/_matrix/client/v3/rooms/{quote(room_id, safe='')}/{action}"
-        self._ok("POST", path, {"user_id": user.user_id}, actor.token, f"{action} {user.user_id}")
-
-    def send_state(self, actor: User, room_id: str, event_type: str, content: object) -> str:
-        """Send a state event; its event id.
-
-        Raises:
-            SynapseError: Synapse refused.
-        """
-        path = f"/_matrix/client/v3/rooms/{quote(room_id, safe='')}/state/{event_type}/"
-        return str(self._ok("PUT", path, content, actor.token, f"sending {event_type}")["event_id"])
-
-    def _ok(self, method: str, path: str, body: object, token: str, what: str) -> dict[str, Any]:
-        status, answer = self.request(method, path, body, token=token)
-        if status != 200:
-            raise SynapseError(f"{what} failed: {status} {answer}")
-        return answer

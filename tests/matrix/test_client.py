@@ -25,7 +25,7 @@ from invitekit_discord.testing import DiscordEmulator
 from invitekit_matrix import MatrixAdapter
 from invitekit_stoat import StoatAdapter
 from invitekit_stoat.testing import StoatEmulator
-from tests.matrix._synapse import SERVER_NAME, Synapse
+from tests.matrix._homeserver import SERVER_NAME, Homeserver
 from tests.matrix.conftest import Register, alias
 
 DISCORD_TOKEN = "discord-sentinel-token.SECRET"
@@ -41,11 +41,11 @@ class Rooms:
 
 
 @pytest.fixture
-def rooms(synapse: Synapse, register: Register) -> Rooms:
+def rooms(homeserver: Homeserver, register: Register) -> Rooms:
     owner = register("owner")
-    room_id = synapse.create_room(owner, preset="public_chat", name="Matrix lounge")
+    room_id = homeserver.create_room(owner, preset="public_chat", name="Matrix lounge")
     code = alias("lounge")
-    synapse.add_alias(owner, code, room_id)
+    homeserver.add_alias(owner, code, room_id)
     return Rooms(room_id, code, alias("dead"))
 
 
@@ -66,14 +66,14 @@ async def others() -> AsyncIterator[tuple[str, str, str]]:
 
 
 async def test_one_client_resolves_matrix_beside_discord_and_stoat(
-    synapse: Synapse, register: Register, rooms: Rooms, others: tuple[str, str, str]
+    homeserver: Homeserver, register: Register, rooms: Rooms, others: tuple[str, str, str]
 ) -> None:
     discord_base, stoat_base, stoat_code = others
     guest = register("guest")
     client = InviteClient(
         DiscordAdapter(DISCORD_TOKEN, api_base=discord_base, lookup_limit=None),
         StoatAdapter(api_base=stoat_base),
-        MatrixAdapter(guest.token, api_base=synapse.url),
+        MatrixAdapter(guest.token, api_base=homeserver.url),
     )
     message = (
         f"cats: discord.gg/catlovers, devs: stt.gg/{stoat_code}, matrix: "
@@ -112,14 +112,14 @@ async def test_one_client_resolves_matrix_beside_discord_and_stoat(
             await client.accept(f"https://matrix.to/#/{rooms.room_id}?via={SERVER_NAME}")
 
 
-async def _resolve(synapse: Synapse, token: str, *args: str) -> tuple[int, str, str]:
+async def _resolve(homeserver: Homeserver, token: str, *args: str) -> tuple[int, str, str]:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "invitekit",
         "resolve",
         "--api-base",
-        f"matrix={synapse.url}",
+        f"matrix={homeserver.url}",
         *args,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -131,11 +131,11 @@ async def _resolve(synapse: Synapse, token: str, *args: str) -> tuple[int, str, 
 
 
 async def test_invitekit_resolve_matrix_links(
-    synapse: Synapse, register: Register, rooms: Rooms
+    homeserver: Homeserver, register: Register, rooms: Rooms
 ) -> None:
     token = register("cli").token
     code, out, err = await _resolve(
-        synapse,
+        homeserver,
         token,
         "--json",
         f"https://matrix.to/#/{rooms.alias}",
@@ -161,7 +161,7 @@ async def test_invitekit_resolve_matrix_links(
     )
     assert token not in out + err
 
-    code, out, _ = await _resolve(synapse, token, f"gone: {rooms.dead}")
+    code, out, _ = await _resolve(homeserver, token, f"gone: {rooms.dead}")
     assert code == 3
     assert out.split()[:4] == ["PLATFORM", "CODE", "KIND", "NAME"]
     assert "InviteNotFound" in out

@@ -25,7 +25,7 @@ from invitekit import (
 )
 from invitekit.http import Response, Route
 from invitekit_matrix import Asked, MatrixAdapter, MatrixRateLimits, error_from_response
-from tests.matrix._synapse import Synapse
+from tests.matrix._homeserver import Homeserver
 from tests.matrix.conftest import unique
 
 
@@ -108,33 +108,33 @@ def test_the_rate_limit_policy_reads_the_wait(response: Response, seconds: float
     )
 
 
-def _rooms(tight_synapse: Synapse, count: int) -> list[str]:
+def _rooms(tight_homeserver: Homeserver, count: int) -> list[str]:
     # One owner per room: room creation is limited per account too.
-    owners = [tight_synapse.register(unique("owner")) for _ in range(count)]
-    return [tight_synapse.create_room(owner, preset="public_chat") for owner in owners]
+    owners = [tight_homeserver.register(unique("owner")) for _ in range(count)]
+    return [tight_homeserver.create_room(owner, preset="public_chat") for owner in owners]
 
 
-async def test_a_join_storm_is_waited_out(tight_synapse: Synapse) -> None:
-    rooms = _rooms(tight_synapse, 4)
-    joiner = tight_synapse.register(unique("joiner"))
+async def test_a_join_storm_is_waited_out(tight_homeserver: Homeserver) -> None:
+    rooms = _rooms(tight_homeserver, 4)
+    joiner = tight_homeserver.register(unique("joiner"))
     started = time.monotonic()
-    async with MatrixAdapter(joiner.token, api_base=tight_synapse.url) as matrix:
+    async with MatrixAdapter(joiner.token, api_base=tight_homeserver.url) as matrix:
         for room_id in rooms:
             await matrix.accept(room_id)
     # Two joins fit in the burst; the others each waited for the server's retry_after_ms.
     assert time.monotonic() - started > 0.5
 
 
-async def test_rate_limited_when_it_may_not_wait(tight_synapse: Synapse) -> None:
-    rooms = _rooms(tight_synapse, 4)
-    joiner = tight_synapse.register(unique("joiner"))
+async def test_rate_limited_when_it_may_not_wait(tight_homeserver: Homeserver) -> None:
+    rooms = _rooms(tight_homeserver, 4)
+    joiner = tight_homeserver.register(unique("joiner"))
 
     async def join_all(matrix: MatrixAdapter) -> None:
         for room_id in rooms:
             await matrix.accept(room_id)
 
     async with MatrixAdapter(
-        joiner.token, api_base=tight_synapse.url, wait_for_rate_limits=False
+        joiner.token, api_base=tight_homeserver.url, wait_for_rate_limits=False
     ) as matrix:
         with pytest.raises(RateLimited) as caught:
             await join_all(matrix)

@@ -13,8 +13,8 @@ from invitekit import (
     Unauthorized,
 )
 from invitekit_matrix import MatrixAdapter, MatrixRoomDetails
+from tests.matrix._homeserver import SERVER_NAME, Homeserver
 from tests.matrix._recording import Recording
-from tests.matrix._synapse import SERVER_NAME, Synapse
 from tests.matrix.conftest import Connect, Register, alias
 
 AVATAR = f"mxc://{SERVER_NAME}/AvatarOfTheRoom01"
@@ -27,10 +27,10 @@ def _details(invite: object) -> MatrixRoomDetails:
 
 
 async def test_a_public_room_is_a_group_invite_without_a_token(
-    synapse: Synapse, register: Register, connect: Connect
+    homeserver: Homeserver, register: Register, connect: Connect
 ) -> None:
     owner = register("owner")
-    room_id = synapse.create_room(
+    room_id = homeserver.create_room(
         owner,
         preset="public_chat",
         name="Lounge",
@@ -45,8 +45,8 @@ async def test_a_public_room_is_a_group_invite_without_a_token(
         ],
     )
     code = alias("lounge")
-    synapse.add_alias(owner, code, room_id)
-    synapse.send_state(owner, room_id, "m.room.canonical_alias", {"alias": code})
+    homeserver.add_alias(owner, code, room_id)
+    homeserver.send_state(owner, room_id, "m.room.canonical_alias", {"alias": code})
 
     invite = await connect().fetch_invite(f"https://matrix.to/#/{code}")
     assert isinstance(invite, PublicGroupInvite)
@@ -70,16 +70,16 @@ async def test_a_public_room_is_a_group_invite_without_a_token(
     assert details.room_version == "12"
     assert details.avatar_mxc == AVATAR
     assert details.avatar_url == (
-        f"{synapse.url}/_matrix/client/v1/media/download/{SERVER_NAME}/AvatarOfTheRoom01"
+        f"{homeserver.url}/_matrix/client/v1/media/download/{SERVER_NAME}/AvatarOfTheRoom01"
     )
     assert str(invite) == f"https://matrix.to/#/%23{code[1:]}"
 
 
 async def test_a_space_is_a_server_invite(
-    synapse: Synapse, register: Register, connect: Connect
+    homeserver: Homeserver, register: Register, connect: Connect
 ) -> None:
     owner = register("owner")
-    space_id = synapse.create_room(
+    space_id = homeserver.create_room(
         owner,
         preset="public_chat",
         name="Guild",
@@ -101,10 +101,10 @@ async def test_a_space_is_a_server_invite(
 
 
 async def test_an_encrypted_room_of_an_older_version(
-    synapse: Synapse, register: Register, connect: Connect
+    homeserver: Homeserver, register: Register, connect: Connect
 ) -> None:
     owner = register("owner")
-    room_id = synapse.create_room(
+    room_id = homeserver.create_room(
         owner,
         preset="public_chat",
         room_version="10",
@@ -124,13 +124,13 @@ async def test_an_encrypted_room_of_an_older_version(
 
 
 async def test_a_room_id_link_sends_its_via_and_a_permalink_keeps_its_event(
-    synapse: Synapse, register: Register
+    homeserver: Homeserver, register: Register
 ) -> None:
     owner = register("owner")
-    room_id = synapse.create_room(owner, preset="public_chat", name="Routed")
-    event_id = synapse.send_state(owner, room_id, "m.room.topic", {"topic": "pinned"})
+    room_id = homeserver.create_room(owner, preset="public_chat", name="Routed")
+    event_id = homeserver.send_state(owner, room_id, "m.room.topic", {"topic": "pinned"})
     recording = Recording()
-    async with MatrixAdapter(api_base=synapse.url, transport=recording) as matrix:
+    async with MatrixAdapter(api_base=homeserver.url, transport=recording) as matrix:
         link = f"https://matrix.to/#/{room_id}/{event_id}?via={SERVER_NAME}&via=elsewhere.example"
         invite = await matrix.fetch_invite(link)
     assert (invite.code, invite.event_id) == (room_id, event_id)
@@ -142,12 +142,12 @@ async def test_a_room_id_link_sends_its_via_and_a_permalink_keeps_its_event(
 
 
 async def test_a_matrix_uri_and_a_client_link(
-    synapse: Synapse, register: Register, connect: Connect
+    homeserver: Homeserver, register: Register, connect: Connect
 ) -> None:
     owner = register("owner")
-    room_id = synapse.create_room(owner, preset="public_chat", name="Linked")
+    room_id = homeserver.create_room(owner, preset="public_chat", name="Linked")
     code = alias("linked")
-    synapse.add_alias(owner, code, room_id)
+    homeserver.add_alias(owner, code, room_id)
     matrix = connect(client_hosts=["chat.example.org"])
     for link in (
         f"matrix:r/{code[1:]}?action=join",
@@ -160,7 +160,7 @@ async def test_a_matrix_uri_and_a_client_link(
         assert (invite.code, invite.member_count) == (code, 1), link
 
 
-async def test_missing_rooms_and_bad_tokens(synapse: Synapse, connect: Connect) -> None:
+async def test_missing_rooms_and_bad_tokens(homeserver: Homeserver, connect: Connect) -> None:
     anonymous = connect()
     unknown_v12 = "!NoSuchRoomNoSuchRoomNoSuchRoomNoSuchRoom123"
     for code in (alias("nowhere"), f"!gone:{SERVER_NAME}"):
@@ -178,7 +178,7 @@ async def test_missing_rooms_and_bad_tokens(synapse: Synapse, connect: Connect) 
     assert unroutable.value.code == "M_UNKNOWN"
     assert "via" in unroutable.value.message
     token = "syt_not_a_real_token_SECRET"
-    async with MatrixAdapter(token, api_base=synapse.url) as stranger:
+    async with MatrixAdapter(token, api_base=homeserver.url) as stranger:
         with pytest.raises(Unauthorized) as refused:
             await stranger.fetch_invite(alias("x"))
     assert refused.value.code == "M_UNKNOWN_TOKEN"

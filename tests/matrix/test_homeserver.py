@@ -10,15 +10,15 @@ from __future__ import annotations
 import secrets
 from urllib.parse import quote
 
-from tests.matrix._synapse import SERVER_NAME, Synapse, User
+from tests.matrix._homeserver import SERVER_NAME, Homeserver, User
 
 
 def _alias(name: str) -> str:
     return f"#{name}:{SERVER_NAME}"
 
 
-def _room(synapse: Synapse, owner: User, **options: object) -> str:
-    status, body = synapse.request(
+def _room(homeserver: Homeserver, owner: User, **options: object) -> str:
+    status, body = homeserver.request(
         "POST", "/_matrix/client/v3/createRoom", options, token=owner.token
     )
     assert status == 200, body
@@ -27,26 +27,26 @@ def _room(synapse: Synapse, owner: User, **options: object) -> str:
 
 
 def _summary(
-    synapse: Synapse, target: str, token: str | None = None
+    homeserver: Homeserver, target: str, token: str | None = None
 ) -> tuple[int, dict[str, object]]:
-    return synapse.request(
+    return homeserver.request(
         "GET", f"/_matrix/client/v1/room_summary/{quote(target, safe='')}", token=token
     )
 
 
-def test_an_alias_lives_and_dies(synapse: Synapse) -> None:
-    owner = synapse.register(f"owner{secrets.token_hex(3)}")
+def test_an_alias_lives_and_dies(homeserver: Homeserver) -> None:
+    owner = homeserver.register(f"owner{secrets.token_hex(3)}")
     name = f"lounge{secrets.token_hex(3)}"
-    room_id = _room(synapse, owner, name="Lounge", topic="all welcome", preset="public_chat")
+    room_id = _room(homeserver, owner, name="Lounge", topic="all welcome", preset="public_chat")
     assert room_id.startswith("!")
     assert ":" not in room_id  # room version 12: no server part
 
     path = f"/_matrix/client/v3/directory/room/{quote(_alias(name), safe='')}"
-    assert synapse.request("PUT", path, {"room_id": room_id}, token=owner.token) == (200, {})
-    status, body = synapse.request("PUT", path, {"room_id": room_id}, token=owner.token)
+    assert homeserver.request("PUT", path, {"room_id": room_id}, token=owner.token) == (200, {})
+    status, body = homeserver.request("PUT", path, {"room_id": room_id}, token=owner.token)
     assert (status, body["errcode"]) == (409, "M_UNKNOWN")
 
-    status, summary = _summary(synapse, _alias(name))
+    status, summary = _summary(homeserver, _alias(name))
     assert status == 200
     assert summary["room_id"] == room_id
     assert summary["name"] == "Lounge"
@@ -55,60 +55,62 @@ def test_an_alias_lives_and_dies(synapse: Synapse) -> None:
     assert summary["num_joined_members"] == 1
     assert "room_type" not in summary  # unset keys are absent, not null
 
-    status, listed = synapse.request(
+    status, listed = homeserver.request(
         "GET", f"/_matrix/client/v3/rooms/{quote(room_id, safe='')}/aliases", token=owner.token
     )
     assert status == 200
     assert _alias(name) in listed["aliases"]
 
-    assert synapse.request("DELETE", path, token=owner.token) == (200, {})
-    status, body = synapse.request("DELETE", path, token=owner.token)
+    assert homeserver.request("DELETE", path, token=owner.token) == (200, {})
+    status, body = homeserver.request("DELETE", path, token=owner.token)
     assert (status, body["errcode"]) == (404, "M_NOT_FOUND")
-    status, body = _summary(synapse, _alias(name))
+    status, body = _summary(homeserver, _alias(name))
     assert (status, body["errcode"]) == (404, "M_NOT_FOUND")
 
 
-def test_joining_twice_is_not_an_error_and_membership_tells(synapse: Synapse) -> None:
-    owner = synapse.register(f"owner{secrets.token_hex(3)}")
-    guest = synapse.register(f"guest{secrets.token_hex(3)}")
-    room_id = _room(synapse, owner, preset="public_chat")
+def test_joining_twice_is_not_an_error_and_membership_tells(homeserver: Homeserver) -> None:
+    owner = homeserver.register(f"owner{secrets.token_hex(3)}")
+    guest = homeserver.register(f"guest{secrets.token_hex(3)}")
+    room_id = _room(homeserver, owner, preset="public_chat")
     join = f"/_matrix/client/v3/join/{quote(room_id, safe='')}"
-    assert synapse.request("POST", join, {}, token=guest.token) == (200, {"room_id": room_id})
-    assert synapse.request("POST", join, {}, token=guest.token) == (200, {"room_id": room_id})
-    status, summary = _summary(synapse, room_id, guest.token)
+    assert homeserver.request("POST", join, {}, token=guest.token) == (200, {"room_id": room_id})
+    assert homeserver.request("POST", join, {}, token=guest.token) == (200, {"room_id": room_id})
+    status, summary = _summary(homeserver, room_id, guest.token)
     assert (status, summary["membership"]) == (200, "join")
 
 
-def test_invite_only_rooms_bans_and_tokens(synapse: Synapse) -> None:
-    owner = synapse.register(f"owner{secrets.token_hex(3)}")
-    stranger = synapse.register(f"stranger{secrets.token_hex(3)}")
-    room_id = _room(synapse, owner, preset="private_chat")
+def test_invite_only_rooms_bans_and_tokens(homeserver: Homeserver) -> None:
+    owner = homeserver.register(f"owner{secrets.token_hex(3)}")
+    stranger = homeserver.register(f"stranger{secrets.token_hex(3)}")
+    room_id = _room(homeserver, owner, preset="private_chat")
     join = f"/_matrix/client/v3/join/{quote(room_id, safe='')}"
 
-    status, body = _summary(synapse, room_id, stranger.token)
+    status, body = _summary(homeserver, room_id, stranger.token)
     assert (status, body["errcode"]) == (404, "M_NOT_FOUND")  # "not found or not accessible"
-    status, body = synapse.request("POST", join, {}, token=stranger.token)
+    status, body = homeserver.request("POST", join, {}, token=stranger.token)
     assert (status, body["errcode"]) == (403, "M_FORBIDDEN")
 
     ban = f"/_matrix/client/v3/rooms/{quote(room_id, safe='')}/ban"
-    assert synapse.request("POST", ban, {"user_id": stranger.user_id}, token=owner.token)[0] == 200
-    status, body = synapse.request("POST", join, {}, token=stranger.token)
+    assert (
+        homeserver.request("POST", ban, {"user_id": stranger.user_id}, token=owner.token)[0] == 200
+    )
+    status, body = homeserver.request("POST", join, {}, token=stranger.token)
     assert (status, body["errcode"]) == (403, "M_BAD_STATE")
 
-    status, body = synapse.request(
+    status, body = homeserver.request(
         "GET", f"/_matrix/client/v3/rooms/{quote(room_id, safe='')}/aliases"
     )
     assert (status, body["errcode"]) == (401, "M_MISSING_TOKEN")
-    status, body = synapse.request(
+    status, body = homeserver.request(
         "GET", f"/_matrix/client/v3/rooms/{quote(room_id, safe='')}/aliases", token="nonsense"
     )
     assert (status, body["errcode"]) == (401, "M_UNKNOWN_TOKEN")
 
 
-def test_a_tight_server_answers_429_with_retry_after_ms(tight_synapse: Synapse) -> None:
-    owner = tight_synapse.register(f"owner{secrets.token_hex(3)}")
+def test_a_tight_server_answers_429_with_retry_after_ms(tight_homeserver: Homeserver) -> None:
+    owner = tight_homeserver.register(f"owner{secrets.token_hex(3)}")
     answers = [
-        tight_synapse.request("POST", "/_matrix/client/v3/createRoom", {}, token=owner.token)
+        tight_homeserver.request("POST", "/_matrix/client/v3/createRoom", {}, token=owner.token)
         for _ in range(4)
     ]
     limited = [body for status, body in answers if status == 429]

@@ -22,16 +22,16 @@ from invitekit import (
     UnsupportedOperation,
 )
 from invitekit_matrix import MatrixAdapter, MatrixRoomDetails
+from tests.matrix._homeserver import SERVER_NAME, Homeserver
 from tests.matrix._recording import Recording
-from tests.matrix._synapse import SERVER_NAME, Synapse
 from tests.matrix.conftest import Connect, Register, alias, unique
 
 
 async def test_an_alias_lives_and_dies(
-    synapse: Synapse, register: Register, connect: Connect
+    homeserver: Homeserver, register: Register, connect: Connect
 ) -> None:
     owner, guest = register("owner"), register("guest")
-    room_id = synapse.create_room(owner, preset="public_chat", name="Lifecycle")
+    room_id = homeserver.create_room(owner, preset="public_chat", name="Lifecycle")
     matrix = connect(owner)
 
     created = await matrix.create_invite(room_id, alias=unique("life"))
@@ -71,10 +71,10 @@ async def test_an_alias_lives_and_dies(
 
 
 async def test_creating_aliases_refuses_what_matrix_has_not(
-    synapse: Synapse, register: Register, connect: Connect
+    homeserver: Homeserver, register: Register, connect: Connect
 ) -> None:
     owner = register("owner")
-    room_id = synapse.create_room(owner, preset="public_chat")
+    room_id = homeserver.create_room(owner, preset="public_chat")
     matrix = connect(owner, server_name=SERVER_NAME)
     taken = alias("taken")
     await matrix.create_invite(room_id, alias=taken)
@@ -94,12 +94,12 @@ async def test_creating_aliases_refuses_what_matrix_has_not(
 
 
 async def test_an_invite_only_room_opens_to_a_user_invited(
-    synapse: Synapse, register: Register, connect: Connect
+    homeserver: Homeserver, register: Register, connect: Connect
 ) -> None:
     owner, stranger = register("owner"), register("stranger")
-    room_id = synapse.create_room(owner, preset="private_chat", name="Back room")
+    room_id = homeserver.create_room(owner, preset="private_chat", name="Back room")
     code = alias("back")
-    synapse.add_alias(owner, code, room_id)
+    homeserver.add_alias(owner, code, room_id)
     outsider = connect(stranger)
 
     with pytest.raises(InviteNotFound):  # Synapse: "not found or not accessible"
@@ -122,10 +122,10 @@ async def test_an_invite_only_room_opens_to_a_user_invited(
 
 
 async def test_joining_twice_is_already_member_whatever_the_form(
-    synapse: Synapse, register: Register, connect: Connect
+    homeserver: Homeserver, register: Register, connect: Connect
 ) -> None:
     owner, guest = register("owner"), register("guest")
-    space_id = synapse.create_room(
+    space_id = homeserver.create_room(
         owner, preset="public_chat", name="Guild", creation_content={"type": "m.space"}
     )
     matrix = connect(guest)
@@ -141,23 +141,23 @@ async def test_joining_twice_is_already_member_whatever_the_form(
 
 
 async def test_a_banned_account_cannot_join(
-    synapse: Synapse, register: Register, connect: Connect
+    homeserver: Homeserver, register: Register, connect: Connect
 ) -> None:
     owner, rowdy = register("owner"), register("rowdy")
-    room_id = synapse.create_room(owner, preset="public_chat")
-    synapse.room_action(owner, room_id, "ban", rowdy)
+    room_id = homeserver.create_room(owner, preset="public_chat")
+    homeserver.room_action(owner, room_id, "ban", rowdy)
     with pytest.raises(Banned) as caught:
         await connect(rowdy).accept(room_id)
     assert (caught.value.status, caught.value.code) == (403, "M_BAD_STATE")
 
 
 async def test_managing_someone_elses_room_is_missing_permissions(
-    synapse: Synapse, register: Register, connect: Connect
+    homeserver: Homeserver, register: Register, connect: Connect
 ) -> None:
     owner, stranger = register("owner"), register("stranger")
-    room_id = synapse.create_room(owner, preset="public_chat")
+    room_id = homeserver.create_room(owner, preset="public_chat")
     code = alias("theirs")
-    synapse.add_alias(owner, code, room_id)
+    homeserver.add_alias(owner, code, room_id)
     outsider = connect(stranger)
     with pytest.raises(MissingPermissions):
         await outsider.list_invites(channel_id=room_id)
@@ -193,11 +193,11 @@ HOSTILE_CODES = [
 
 @pytest.mark.parametrize("code", HOSTILE_CODES)
 async def test_hostile_codes_and_ids_never_reach_the_server(
-    synapse: Synapse, register: Register, code: str
+    homeserver: Homeserver, register: Register, code: str
 ) -> None:
     recording = Recording()
     user = register("careful")
-    async with MatrixAdapter(user.token, api_base=synapse.url, transport=recording) as matrix:
+    async with MatrixAdapter(user.token, api_base=homeserver.url, transport=recording) as matrix:
         for verb in (matrix.fetch_invite, matrix.accept, matrix.delete):
             with pytest.raises(InvalidInviteLink):
                 await verb(code)

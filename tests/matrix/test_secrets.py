@@ -13,7 +13,7 @@ import pytest
 from invitekit import InvalidArgument, InviteClient, InviteError, Unauthorized
 from invitekit.http import MockTransport, Request, Response
 from invitekit_matrix import MatrixAdapter
-from tests.matrix._synapse import Synapse
+from tests.matrix._homeserver import Homeserver
 from tests.matrix.conftest import Register, alias
 
 SENTINEL = "SeNtInEl-7d2b4c1f9e"
@@ -65,13 +65,13 @@ def records() -> Iterator[list[logging.LogRecord]]:
 
 
 async def test_calls_and_their_failures_show_no_token(
-    synapse: Synapse, register: Register, records: list[logging.LogRecord]
+    homeserver: Homeserver, register: Register, records: list[logging.LogRecord]
 ) -> None:
     owner = register("owner")
     token = owner.token
-    room_id = synapse.create_room(owner, preset="public_chat")
+    room_id = homeserver.create_room(owner, preset="public_chat")
     seen: list[str] = []
-    async with MatrixAdapter(token, api_base=synapse.url) as matrix:
+    async with MatrixAdapter(token, api_base=homeserver.url) as matrix:
         seen.append(shown(matrix, matrix.transport))
         created = await matrix.create_invite(room_id)
         seen.append(shown(created, await matrix.fetch_invite(created.code)))
@@ -86,7 +86,9 @@ async def test_calls_and_their_failures_show_no_token(
                 await failing
             seen.append(everything(caught.value))
         await created.delete()
-    client = InviteClient("matrix", options={"matrix": {"token": token, "api_base": synapse.url}})
+    client = InviteClient(
+        "matrix", options={"matrix": {"token": token, "api_base": homeserver.url}}
+    )
     async with client:
         seen.append(shown(client, *client.adapters))
     assert records, "nothing was logged: the capture is not working"
