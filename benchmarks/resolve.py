@@ -177,7 +177,7 @@ def discord_emulator(codes: int) -> tuple[DiscordEmulator, list[str]]:
     return emulator, names
 
 
-async def _measure(
+async def measure(
     contenders: Sequence[HTTPContender],
     api_base: str,
     requests: Callable[[], int],
@@ -242,7 +242,7 @@ async def _discord(settings: Settings) -> Table:
     emulator, codes = discord_emulator(settings.codes)
     contenders = discord_contenders(settings.concurrency)
     async with emulator.serve() as api_base:
-        measured = await _measure(
+        measured = await measure(
             contenders,
             api_base,
             lambda: len(emulator.requests),
@@ -256,7 +256,7 @@ async def _stoat(settings: Settings) -> Table:
     emulator, codes = stoat_emulator(settings.codes)
     contenders = stoat_contenders(settings.concurrency)
     async with emulator.serve() as api_base:
-        measured = await _measure(
+        measured = await measure(
             contenders,
             api_base,
             lambda: len(emulator.requests),

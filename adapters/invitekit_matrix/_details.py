@@ -6,6 +6,7 @@ strings, so it cannot be part of a reference cycle.
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import quote
 
@@ -61,7 +62,18 @@ def media_url(mxc: str | None, api_base: str) -> str | None:
     if mxc is None:
         return None
     match = _MXC.fullmatch(mxc)
-    if match is None or not is_server_name(match["server"]):
+    if match is None:
         return None
-    server = quote(match["server"], safe=":")
+    server = _media_server(match["server"])
+    if server is None:
+        return None
     return f"{api_base}/_matrix/client/v1/media/download/{server}/{match['media']}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _media_server(server: str) -> str | None:
+    # Checked once per server name (rooms of a few servers fill a cache); only an IPv6
+    # literal has characters ([, ]) that a path must escape.
+    if not is_server_name(server):
+        return None
+    return quote(server, safe=":") if "[" in server else server
