@@ -9,13 +9,16 @@
 ``MatrixAdapter`` looks rooms up through a homeserver's room summary, joins them, and
 creates, lists and deletes their aliases; ``MATRIX_LINK_RULES`` read matrix.to links,
 ``matrix:`` URIs, web clients' room links and bare ``#room:server`` aliases in chat
-text. Importing this package does not import aiohttp.
+text. Importing this package does not import aiohttp. ``invitekit_matrix.converters``
+converts mautrix's and matrix-nio's room objects; ``invitekit_matrix.testing`` is a
+stand-in homeserver for tests and demos.
 """
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from invitekit.ext import lazy_exports
 
 if TYPE_CHECKING:
     from invitekit_matrix._adapter import DEFAULT_API_BASE, MatrixAdapter
@@ -46,19 +49,6 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
-
-
 __all__ = [
     "DEFAULT_API_BASE",
     "DEFAULT_CLIENT_HOSTS",
@@ -72,3 +62,5 @@ __all__ = [
     "media_url",
     "with_client_hosts",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
