@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from benchmarks import _machine, bounds, decode, imports, memory, resolve, scan
+from benchmarks import _machine, bounds, decode, imports, matrix, memory, resolve, scan
 from benchmarks._peers import missing_peers
 from benchmarks._report import Table, Target, render_markdown, render_text
 from benchmarks._settings import FULL, SMOKE, Settings
@@ -34,6 +34,7 @@ SCENARIOS: dict[str, Scenario] = {
     "resolve": resolve.run,
     "memory": memory.run,
     "import": imports.run,
+    "matrix": matrix.run,
 }
 
 
