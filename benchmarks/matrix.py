@@ -42,7 +42,7 @@ from benchmarks._measure import Contender, Role, time_alternating
 from benchmarks._peers import installed_version
 from benchmarks._report import Row, Table, Target
 from benchmarks._settings import Settings
-from benchmarks.resolve import HTTPContender, Lookup, _measure, _ours, _sequence, _targets
+from benchmarks.resolve import HTTPContender, Lookup, Opener, _measure, _ours, _sequence, _targets
 from invitekit import Adapter
 from invitekit_matrix import MatrixAdapter
 
@@ -166,7 +166,7 @@ def _seed(synapse: Synapse, codes: int) -> tuple[User, list[str]]:
     return owner, aliases
 
 
-def _mautrix(token: str, user_id: str, *, summary: bool = False) -> Callable[[str], Any]:
+def _mautrix(token: str, user_id: str, *, summary: bool = False) -> Opener:
     @asynccontextmanager
     async def open_(api_base: str) -> AsyncIterator[Lookup]:
         from mautrix.api import Method, Path
@@ -197,7 +197,7 @@ def _mautrix(token: str, user_id: str, *, summary: bool = False) -> Callable[[st
     return open_
 
 
-def _nio(token: str, user_id: str) -> Callable[[str], Any]:
+def _nio(token: str, user_id: str) -> Opener:
     @asynccontextmanager
     async def open_(api_base: str) -> AsyncIterator[Lookup]:
         from nio import AsyncClient, RoomResolveAliasResponse
