@@ -19,6 +19,9 @@ _PACKAGES = (
     "disnake",
     "hikari",
     "stoat.py",
+    "mautrix",
+    "matrix-nio",
+    "matrix-synapse",
 )
 
 

@@ -104,6 +104,8 @@ _DISCORD: dict[str, Callable[[], DecodingPeer]] = {
     "hikari": _hikari,
 }
 _STOAT: dict[str, Callable[[], DecodingPeer]] = {"stoat": _stoat_py}
+_MATRIX = ("mautrix", "nio")
+"""The Matrix peers: benchmarks/matrix.py sets them up (a room summary is no invite of theirs)."""
 
 
 def _available(factories: dict[str, Callable[[], DecodingPeer]]) -> list[DecodingPeer]:
@@ -122,4 +124,4 @@ def stoat_peers() -> list[DecodingPeer]:
 
 def missing_peers() -> list[str]:
     """Import names of the peers that are not installed."""
-    return [m for m in (*_DISCORD, *_STOAT) if importlib.util.find_spec(m) is None]
+    return [m for m in (*_DISCORD, *_STOAT, *_MATRIX) if importlib.util.find_spec(m) is None]

@@ -141,7 +141,7 @@ def _contenders(case: Case) -> list[Contender]:
     return contenders
 
 
-def _targets(table: Table) -> list[Target]:
+def floor_targets(table: Table) -> list[Target]:
     ours = table.ours.value
     floor = table.row("msgspec floor").value
     targets = [
@@ -177,7 +177,7 @@ def run_cases(cases: Sequence[Case], settings: Settings) -> tuple[list[Table], l
         rows = [Row(t.contender.name, t.contender.role, t.median * 1e6) for t in timings]
         table = Table(f"decode: {case.title}", "µs per payload", True, rows)
         tables.append(table)
-        targets.extend(_targets(table))
+        targets.extend(floor_targets(table))
     return tables, targets
 
 

@@ -99,7 +99,7 @@ def _invitekit_client(make: Callable[[str], Adapter], concurrency: int) -> Opene
     return open_
 
 
-def _ours(make: Callable[[str], Adapter], concurrency: int) -> list[HTTPContender]:
+def ours(make: Callable[[str], Adapter], concurrency: int) -> list[HTTPContender]:
     return [
         HTTPContender("invitekit (cache/coalescing off)", "ours", _invitekit_uncached(make)),
         HTTPContender("invitekit InviteClient (on)", "ours", _invitekit_client(make, concurrency)),
@@ -149,7 +149,7 @@ async def _stoat_py(api_base: str) -> AsyncIterator[Lookup]:
 
 def discord_contenders(concurrency: int) -> list[HTTPContender]:
     """invitekit uncached, invitekit's client, and discord.py if installed."""
-    contenders = _ours(_discord_adapter, concurrency)
+    contenders = ours(_discord_adapter, concurrency)
     version = installed_version("discord.py")
     if version is not None:
         contenders.append(HTTPContender(f"discord.py {version}", "peer", _discord_py))
@@ -158,7 +158,7 @@ def discord_contenders(concurrency: int) -> list[HTTPContender]:
 
 def stoat_contenders(concurrency: int) -> list[HTTPContender]:
     """invitekit uncached, invitekit's client, and stoat.py if installed."""
-    contenders = _ours(_stoat_adapter, concurrency)
+    contenders = ours(_stoat_adapter, concurrency)
     version = installed_version("stoat.py")
     if version is not None:
         contenders.append(HTTPContender(f"stoat.py {version}", "peer", _stoat_py))
@@ -232,7 +232,7 @@ def _table(
     )
 
 
-def _sequence(codes: list[str], settings: Settings) -> list[str]:
+def sequence_of(codes: list[str], settings: Settings) -> list[str]:
     sequence = [codes[i % len(codes)] for i in range(settings.lookups)]
     random.Random(6).shuffle(sequence)
     return sequence
@@ -246,7 +246,7 @@ async def _discord(settings: Settings) -> Table:
             contenders,
             api_base,
             lambda: len(emulator.requests),
-            _sequence(codes, settings),
+            sequence_of(codes, settings),
             settings,
         )
     return _table("Discord", measured, settings)
@@ -260,13 +260,13 @@ async def _stoat(settings: Settings) -> Table:
             contenders,
             api_base,
             lambda: len(emulator.requests),
-            _sequence(codes, settings),
+            sequence_of(codes, settings),
             settings,
         )
     return _table("Stoat", measured, settings)
 
 
-def _targets(table: Table) -> list[Target]:
+def lookup_targets(table: Table) -> list[Target]:
     off, on = (row for row in table.rows if row.role == "ours")
     peers = table.peers()
     if not peers:
@@ -291,4 +291,4 @@ def _targets(table: Table) -> list[Target]:
 def run(settings: Settings) -> tuple[list[Table], list[Target]]:
     """Resolve against each platform's emulator with every contender."""
     tables = [asyncio.run(_discord(settings)), asyncio.run(_stoat(settings))]
-    return tables, [target for table in tables for target in _targets(table)]
+    return tables, [target for table in tables for target in lookup_targets(table)]
