@@ -88,14 +88,17 @@ def test_delegated_example_is_run_by_the_test_it_names(block: Block) -> None:
 
 @pytest.mark.parametrize("block", RUN_HERE, ids=[block.id for block in RUN_HERE])
 def test_example(
-    block: Block, pytester: pytest.Pytester, capsys: pytest.CaptureFixture[str]
+    block: Block, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
 ) -> None:
     if block.action == "skip":
         pytest.skip(f"marked in the docs: {block.reason}")
     if block.language == "console":
         _run_console(block, capsys)
     elif block.defines_tests:
-        _run_as_pytest_module(block, pytester)
+        # Only here: pytester takes modules imported during the test out of sys.modules
+        # afterwards, and a package that keeps a lazily imported class (invitekit's
+        # CacheSettings) would then hold another class than the re-imported module.
+        _run_as_pytest_module(block, request.getfixturevalue("pytester"))
     else:
         capsys.readouterr()
         _run_script(block)
