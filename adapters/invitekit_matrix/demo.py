@@ -7,15 +7,14 @@ leaves the machine and no Synapse is needed.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, TextIO
+from typing import TextIO
 
 from invitekit import (
     AlreadyMember,
     Banned,
     Forbidden,
-    InviteError,
     InviteNotFound,
     JoinedGroup,
     JoinedServer,
@@ -23,7 +22,7 @@ from invitekit import (
     PublicServerInvite,
     find_invites,
 )
-from invitekit.cli.demo import DemoPlatform
+from invitekit.cli.demo import DemoPlatform, expect_error
 from invitekit_matrix._adapter import MatrixAdapter
 from invitekit_matrix.testing import MatrixStandIn
 
@@ -31,20 +30,6 @@ __all__ = ["emulated_platform", "run"]
 
 SERVER = "chat.invitekit.example"
 """The stand-in's server name in the demos: aliases and links name it."""
-
-
-async def _expect(
-    error: type[InviteError], call: Awaitable[Any], who: str, why: str, out: TextIO
-) -> bool:
-    try:
-        await call
-    except error as caught:
-        code = getattr(caught, "code", None)
-        detail = f" ({code})" if code else ""
-        out.write(f"{who:<10}: {type(caught).__name__}{detail}, {why}\n")
-        return True
-    out.write(f"{who:<10}: UNEXPECTED: no {error.__name__} was raised\n")
-    return False
 
 
 async def run(out: TextIO) -> bool:
@@ -80,18 +65,20 @@ async def run(out: TextIO) -> bool:
                 out.write(f"UNEXPECTED: joined {joined!r}\n")
                 return False
             out.write(f"ben joins : {joined.server.name!r}\n")
-            ok = await _expect(
+            ok = await expect_error(
                 AlreadyMember,
                 found.accept(),
                 "ben again",
                 "Matrix answers a second join with success; the summary tells",
                 out,
             )
-            ok &= await _expect(
+            ok &= await expect_error(
                 Forbidden, as_ben.accept(back_alias), "ben", "the back room is invite-only", out
             )
         async with MatrixAdapter(cy.token, api_base=api_base) as as_cy:
-            ok &= await _expect(Banned, as_cy.accept(alias), "cy", "banned from the space", out)
+            ok &= await expect_error(
+                Banned, as_cy.accept(alias), "cy", "banned from the space", out
+            )
         async with MatrixAdapter(ada.token, api_base=api_base) as as_ada:
             await as_ada.invite_user(back.room_id, ben.user_id)
             made = await as_ada.create_invite(lounge.room_id, alias="lounge")
@@ -101,7 +88,7 @@ async def run(out: TextIO) -> bool:
                 f"the lounge's aliases: {', '.join(i.code for i in listed)}\n"
             )
             await made.revoke()
-            ok &= await _expect(
+            ok &= await expect_error(
                 InviteNotFound, as_ada.fetch_invite(made.code), "afterwards", "it is gone", out
             )
         async with MatrixAdapter(ben.token, api_base=api_base) as as_ben:

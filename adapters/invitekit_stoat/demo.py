@@ -5,40 +5,25 @@ Both run the real adapter over HTTP on 127.0.0.1; nothing leaves the machine.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, TextIO
+from typing import TextIO
 
 from invitekit import (
     AlreadyMember,
     Banned,
-    InviteError,
     InviteNotFound,
     JoinedServer,
     PublicServerInvite,
     UnsupportedOperation,
     find_invites,
 )
-from invitekit.cli.demo import DemoPlatform
+from invitekit.cli.demo import DemoPlatform, expect_error
 from invitekit_stoat._adapter import StoatAdapter
 from invitekit_stoat._details import StoatInviteDetails
 from invitekit_stoat.testing import StoatEmulator
 
 __all__ = ["emulated_platform", "run"]
-
-
-async def _expect(
-    error: type[InviteError], call: Awaitable[Any], who: str, why: str, out: TextIO
-) -> bool:
-    try:
-        await call
-    except error as caught:
-        code = getattr(caught, "code", None)
-        detail = f" ({code})" if code else ""
-        out.write(f"{who:<10}: {type(caught).__name__}{detail}, {why}\n")
-        return True
-    out.write(f"{who:<10}: UNEXPECTED: no {error.__name__} was raised\n")
-    return False
 
 
 async def run(out: TextIO) -> bool:
@@ -73,11 +58,15 @@ async def run(out: TextIO) -> bool:
                 out.write(f"UNEXPECTED: joined {joined!r}\n")
                 return False
             out.write(f"bob joins : {joined.server.name!r}, {len(joined.channels)} channel(s)\n")
-            ok = await _expect(AlreadyMember, public.accept(), "bob again", "already a member", out)
+            ok = await expect_error(
+                AlreadyMember, public.accept(), "bob again", "already a member", out
+            )
         async with StoatAdapter(token=mallory.token, bot=False, api_base=api_base) as as_mallory:
-            ok &= await _expect(Banned, as_mallory.accept(invite.code), "mallory", "banned", out)
+            ok &= await expect_error(
+                Banned, as_mallory.accept(invite.code), "mallory", "banned", out
+            )
         async with StoatAdapter(token=robot.token, bot=True, api_base=api_base) as as_robot:
-            ok &= await _expect(
+            ok &= await expect_error(
                 UnsupportedOperation,
                 as_robot.accept(invite.code),
                 "helper",
@@ -89,7 +78,7 @@ async def run(out: TextIO) -> bool:
             out.write(
                 f"alice     : revoked {invite.code} (audit log: {stoat.audit_log[-1][2]!r})\n"
             )
-            ok &= await _expect(
+            ok &= await expect_error(
                 InviteNotFound, as_alice.fetch_invite(invite.code), "afterwards", "it is gone", out
             )
     return ok

@@ -12,15 +12,16 @@ everything again. Nothing leaves the machine.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any, TextIO
 
 from invitekit.client import InviteClient
+from invitekit.errors import InviteError
 
-__all__ = ["EMULATOR_ENTRY_POINT_GROUP", "DemoPlatform", "run_bridge_demo"]
+__all__ = ["EMULATOR_ENTRY_POINT_GROUP", "DemoPlatform", "expect_error", "run_bridge_demo"]
 
 EMULATOR_ENTRY_POINT_GROUP = "invitekit.emulators"
 """Adapters offer local stand-ins here: ``name = "package.module:factory"``."""
@@ -44,6 +45,25 @@ class DemoPlatform:
 
 
 EmulatedPlatform = Callable[[], AbstractAsyncContextManager[DemoPlatform]]
+
+
+async def expect_error(
+    error: type[InviteError], call: Awaitable[Any], who: str, why: str, out: TextIO
+) -> bool:
+    """Await ``call`` in a tour, which must raise ``error``: print ``who`` met it and
+    ``why`` (with the platform's error code, when it sent one); return whether it did.
+
+    An error of another class is not caught.
+    """
+    try:
+        await call
+    except error as caught:
+        code = getattr(caught, "code", None)
+        detail = f" ({code})" if code else ""
+        out.write(f"{who:<10}: {type(caught).__name__}{detail}, {why}\n")
+        return True
+    out.write(f"{who:<10}: UNEXPECTED: no {error.__name__} was raised\n")
+    return False
 
 
 async def run_bridge_demo(out: TextIO) -> bool:
