@@ -30,10 +30,6 @@ _CLIENT = "/_matrix/client"
 _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def _json(status: int, body: object) -> web.Response:
-    return web.Response(status=status, text=json.dumps(body), content_type="application/json")
-
-
 class MatrixStandIn(StandInWorld):
     """A homeserver stand-in: the rooms, aliases and joins ``MatrixAdapter`` uses, served
     over real HTTP on 127.0.0.1, answering as Synapse does.
@@ -116,7 +112,7 @@ class MatrixStandIn(StandInWorld):
         try:
             return await handler(request)
         except MatrixError as refused:
-            return _json(refused.status, refused.body())
+            return web.json_response(refused.body(), status=refused.status)
 
     def _user(self, request: web.Request, *, required: bool = True) -> StandInUser | None:
         header = request.headers.get("Authorization", "")
@@ -148,7 +144,7 @@ class MatrixStandIn(StandInWorld):
     # -- endpoints ---------------------------------------------------------------------
 
     async def _versions(self, request: web.Request) -> web.Response:
-        return _json(200, {"versions": ["v1.11", "v1.12", "v1.15"], "unstable_features": {}})
+        return web.json_response({"versions": ["v1.11", "v1.12", "v1.15"], "unstable_features": {}})
 
     async def _unrecognized(self, request: web.Request) -> web.Response:
         raise MatrixError(404, "M_UNRECOGNIZED", "Unrecognized request")
@@ -156,7 +152,7 @@ class MatrixStandIn(StandInWorld):
     async def _nonce(self, request: web.Request) -> web.Response:
         nonce = secrets.token_hex(16)
         self._nonces.add(nonce)
-        return _json(200, {"nonce": nonce})
+        return web.json_response({"nonce": nonce})
 
     async def _register(self, request: web.Request) -> web.Response:
         body = await self._body(request)
@@ -177,19 +173,20 @@ class MatrixStandIn(StandInWorld):
         if not hmac.compare_digest(expected.hexdigest(), str(body.get("mac", ""))):
             raise MatrixError(403, "M_FORBIDDEN", "HMAC incorrect")
         user = self.add_user(name, admin=admin)
-        return _json(
-            200,
+        return web.json_response(
             {
                 "user_id": user.user_id,
                 "access_token": user.token,
                 "home_server": self.server_name,
                 "device_id": "STANDIN",
-            },
+            }
         )
 
     async def _whoami(self, request: web.Request) -> web.Response:
         user = self._account(request)
-        return _json(200, {"user_id": user.user_id, "is_guest": False, "device_id": "STANDIN"})
+        return web.json_response(
+            {"user_id": user.user_id, "is_guest": False, "device_id": "STANDIN"}
+        )
 
     async def _create_room(self, request: web.Request) -> web.Response:
         user = self._account(request)
@@ -208,36 +205,36 @@ class MatrixStandIn(StandInWorld):
             if isinstance(state, list)
             else (),
         )
-        return _json(200, {"room_id": room.room_id})
+        return web.json_response({"room_id": room.room_id})
 
     async def _get_alias(self, request: web.Request) -> web.Response:
-        return _json(200, self.resolve_alias(request.match_info["alias"]))
+        return web.json_response(self.resolve_alias(request.match_info["alias"]))
 
     async def _put_alias(self, request: web.Request) -> web.Response:
         user = self._account(request)
         body = await self._body(request)
         self.add_alias(user, request.match_info["alias"], str(body.get("room_id", "")))
-        return _json(200, {})
+        return web.json_response({})
 
     async def _delete_alias(self, request: web.Request) -> web.Response:
         self.delete_alias(request.match_info["alias"], self._account(request))
-        return _json(200, {})
+        return web.json_response({})
 
     async def _summary(self, request: web.Request) -> web.Response:
         user = self._user(request, required=False)
         via = request.query.getall("via", [])
-        return _json(200, self.summary(request.match_info["room"], via, user))
+        return web.json_response(self.summary(request.match_info["room"], via, user))
 
     async def _join(self, request: web.Request) -> web.Response:
         user = self._account(request)
         await self._body(request)
         self._limit("join", user)
         room_id = self.join(request.match_info["room"], request.query.getall("via", []), user)
-        return _json(200, {"room_id": room_id})
+        return web.json_response({"room_id": room_id})
 
     async def _aliases(self, request: web.Request) -> web.Response:
         user = self._account(request)
-        return _json(200, {"aliases": self.room_aliases(request.match_info["room"], user)})
+        return web.json_response({"aliases": self.room_aliases(request.match_info["room"], user)})
 
     async def _member(self, request: web.Request) -> web.Response:
         user = self._account(request)
@@ -246,7 +243,7 @@ class MatrixStandIn(StandInWorld):
         if action == "invite":
             self._limit("invite", user)
         self.member_action(request.match_info["room"], action, user, str(body.get("user_id")))
-        return _json(200, {})
+        return web.json_response({})
 
     async def _state(self, request: web.Request) -> web.Response:
         user = self._account(request)
@@ -254,7 +251,7 @@ class MatrixStandIn(StandInWorld):
         event_id = self.send_state(
             request.match_info["room"], request.match_info["kind"], body, user
         )
-        return _json(200, {"event_id": event_id})
+        return web.json_response({"event_id": event_id})
 
 
 def _rate_limited(wait_ms: int) -> MatrixError:
