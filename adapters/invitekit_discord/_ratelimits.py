@@ -38,6 +38,8 @@ class DiscordRateLimits:
         """Read ``X-RateLimit-*`` headers and, on a 429, the body's ``retry_after``."""
         info = parse_rate_limit_headers(response.headers)
         is_global = info.is_global or response.header("x-ratelimit-scope") == "global"
+        if response.status != 429 and is_global == info.is_global:
+            return info
         retry_after = None
         if response.status == 429:
             body = read_error_body(response)

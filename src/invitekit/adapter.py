@@ -8,13 +8,13 @@ adapter implements. Results come back bound to the adapter, so ``invite.delete()
 from __future__ import annotations
 
 import abc
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from msgspec.structs import force_setattr
 from typing_extensions import Self
 
 from invitekit._instances import links_by_name, owner_name
-from invitekit._validation import check_code, check_id, check_limit, check_reason
+from invitekit._validation import check_id, check_limit, check_reason
 from invitekit.capabilities import Capability
 from invitekit.errors import InvalidArgument, InvalidInviteLink, InviteError, UnsupportedOperation
 from invitekit.links import LinkRules, LinkScanner
@@ -332,7 +332,6 @@ class Adapter(abc.ABC):
             InvalidInviteLink: ``target`` is not a well-formed code, or is a link or ref
                 of another platform or instance (the message names both).
         """
-        owner = owner_name(self.platform, self.instance)
         given: object = target  # callers' annotations are not checked at runtime
         if isinstance(given, InviteRef):
             ref = given
@@ -342,17 +341,17 @@ class Adapter(abc.ABC):
             )
             if found is None:
                 raise InvalidInviteLink(
-                    _not_ours(given, owner),
+                    _not_ours(given, owner_name(self.platform, self.instance)),
                     platform=self.platform,
                 )
             ref = found
         else:
-            code = check_code(given, platform=self.platform)
-            return InviteRef(self.platform, code, None, self.instance)
-        if (ref.platform, ref.instance) != (self.platform, self.instance):
+            # InviteRef checks the code, whatever its type, on construction.
+            return InviteRef(self.platform, cast(str, given), None, self.instance)
+        if ref.platform != self.platform or ref.instance != self.instance:
             raise InvalidInviteLink(
                 f"{ref.code!r} is a {owner_name(ref.platform, ref.instance)} invite, "
-                f"not a {owner} one",
+                f"not a {owner_name(self.platform, self.instance)} one",
                 platform=self.platform,
             )
         return ref

@@ -183,6 +183,10 @@ def test_429_parsing_prefers_the_body_and_sees_global_scope() -> None:
     ok = policy.parse(Response(200, headers, b"{}"))
     assert (ok.bucket, ok.limit, ok.remaining, ok.reset_after) == ("abcd", 5, 0, 1.5)
     assert ok.retry_after is None
+    assert not ok.is_global
+    scoped = policy.parse(Response(200, {**headers, "x-ratelimit-scope": "global"}, b"{}"))
+    assert scoped.is_global
+    assert (scoped.bucket, scoped.remaining, scoped.retry_after) == ("abcd", 0, None)
 
 
 async def test_the_emulator_announces_windows_and_429s_like_discord(

@@ -72,6 +72,21 @@ async def test_the_first_request_on_a_bucket_goes_out_alone() -> None:
     assert await settled(second)
 
 
+async def test_the_first_answer_lets_every_waiting_request_go_at_once() -> None:
+    # Released one per turn of the event loop, 20 waiters would need 20 turns; together
+    # they need the few turns a wake-up takes, however many they are.
+    clock = Clock()
+    limiter = Tracked(clock)
+    await limiter.acquire(KEY, None, clock.wait)
+    waiting = [asyncio.ensure_future(limiter.acquire(KEY, None, clock.wait)) for _ in range(20)]
+    assert not any([await settled(task) for task in waiting])
+    await limiter.answer(KEY, info(100, 1.0, limit=100))
+    for _ in range(4):
+        await asyncio.sleep(0)
+    assert all(task.done() for task in waiting)
+    assert clock.waits == []
+
+
 async def test_a_lost_first_request_lets_the_next_one_go() -> None:
     clock = Clock()
     limiter = Tracked(clock)

@@ -317,18 +317,24 @@ class MemoryRateLimitStore:
 
     async def _take(self, state: _Scope, key: RouteKey, wait: RateLimitWait) -> _Bucket:
         bucket = state.bucket(key)
-        if not bucket.lock.locked():
+        while not bucket.lock.locked():
             # Nobody is waiting on this bucket: if it has room, count the request without
             # taking the lock (nothing below awaits, so this is as atomic as the lock).
             now = self._clock()
             if bucket.reset_at is not None and bucket.reset_at <= now:
                 bucket.new_window(now)
-            probing = not bucket.answered and bucket.in_flight
-            if not probing and (bucket.remaining is None or bucket.remaining > 0):
+            if not bucket.answered and bucket.in_flight:
+                # The first request on a bucket brings its headers. Its answer wakes every
+                # request waiting here at once; queued on the lock instead, they would
+                # leave one per turn of the event loop, and stay staggered for good.
+                await bucket.next_answer()
+                continue
+            if bucket.remaining is None or bucket.remaining > 0:
                 bucket.in_flight += 1
                 if bucket.remaining is not None:
                     bucket.remaining -= 1
                 return bucket
+            break
         async with bucket.lock:
             while True:
                 now = self._clock()

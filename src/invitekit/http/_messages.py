@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import parse_qsl, urlsplit
+
+from invitekit.http._percent import quote_segment
 
 __all__ = ["IDEMPOTENT_METHODS", "FormPart", "Request", "Response", "Route"]
 
@@ -48,7 +50,7 @@ class Route:
         Raises:
             KeyError: A placeholder has no value in ``params``.
         """
-        return self.template.format_map({k: quote(v, safe="") for k, v in self.params.items()})
+        return self.template.format_map({k: quote_segment(v) for k, v in self.params.items()})
 
     @property
     def idempotent(self) -> bool:

@@ -123,15 +123,33 @@ def parse_rate_limit_headers(
 
     Malformed or negative values count as absent.
     """
-    reset_after = _number(headers.get(f"{prefix}reset-after"))
-    is_global = headers.get(f"{prefix}global", "").strip().lower() in {"true", "1"}
+    names = _HEADER_NAMES.get(prefix)
+    if names is None:
+        names = _header_names(prefix)
+    reset_name, global_name, bucket_name, limit_name, remaining_name = names
+    reset_after = _number(headers.get(reset_name))
+    is_global = headers.get(global_name, "").strip().lower() in {"true", "1"}
     return RateLimitInfo(
-        bucket=headers.get(f"{prefix}bucket") or None,
-        limit=_integer(headers.get(f"{prefix}limit")),
-        remaining=_integer(headers.get(f"{prefix}remaining")),
+        bucket=headers.get(bucket_name) or None,
+        limit=_integer(headers.get(limit_name)),
+        remaining=_integer(headers.get(remaining_name)),
         reset_after=None if reset_after is None else reset_after * unit,
         is_global=is_global,
     )
+
+
+def _header_names(prefix: str) -> tuple[str, str, str, str, str]:
+    return (
+        f"{prefix}reset-after",
+        f"{prefix}global",
+        f"{prefix}bucket",
+        f"{prefix}limit",
+        f"{prefix}remaining",
+    )
+
+
+# Every response is read with these: the names are built once.
+_HEADER_NAMES = {"x-ratelimit-": _header_names("x-ratelimit-")}
 
 
 def parse_retry_after(headers: Mapping[str, str]) -> float | None:

@@ -13,7 +13,6 @@ import math
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
-from urllib.parse import quote, urlencode
 
 import msgspec
 
@@ -23,6 +22,7 @@ from invitekit.http._credentials import Credential
 from invitekit.http._errors import ErrorMapper, generic_error
 from invitekit.http._limiter import MemoryRateLimitStore, RateLimitStore
 from invitekit.http._messages import FormPart, Request, Response, Route
+from invitekit.http._percent import query_string
 from invitekit.http._ratelimits import (
     DefaultRateLimits,
     RateLimitInfo,
@@ -220,7 +220,7 @@ class HTTPTransport:
             throttles = [(route.throttle, self._throttles[route.throttle]), *throttles]
         url = self.base_url + route.path
         if params:
-            url = f"{url}?{urlencode(params, quote_via=quote)}"
+            url = f"{url}?{query_string(params)}"
         all_headers = dict(self._headers)
         if self._credential is not None:
             # Revealed per request, never kept: the transport's state shows no token.
