@@ -11,6 +11,7 @@ import threading
 import warnings
 from typing import Any
 
+from invitekit._entry_points import entry_points, load
 from invitekit.adapter import Adapter
 from invitekit.errors import AdapterImportError, InvalidArgument, UnknownPlatform
 from invitekit.links import LinkRules, LinkScanner
@@ -50,23 +51,18 @@ def _discover() -> None:
     global _discovered
     if _discovered:
         return
-    # Imported here: importlib.metadata costs more than the rest of `import invitekit`.
-    from importlib.metadata import entry_points
-
-    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
-        if entry_point.name not in _loaded:
-            _declared.setdefault(entry_point.name, entry_point.value)
-    for entry_point in entry_points(group=LINKS_ENTRY_POINT_GROUP):
-        if entry_point.name in _declared:
-            _link_targets.setdefault(entry_point.name, entry_point.value)
+    for name, value in entry_points(ENTRY_POINT_GROUP):
+        if name not in _loaded:
+            _declared.setdefault(name, value)
+    for name, value in entry_points(LINKS_ENTRY_POINT_GROUP):
+        if name in _declared:
+            _link_targets.setdefault(name, value)
     _discovered = True
 
 
 def _import_adapter(platform: str, target: str) -> type[Adapter]:
-    from importlib.metadata import EntryPoint
-
     try:
-        loaded = EntryPoint(name=platform, value=target, group=ENTRY_POINT_GROUP).load()
+        loaded = load(target)
     except Exception as exc:
         raise AdapterImportError(
             f"the adapter for {platform!r} ({target}) failed to import: "
@@ -241,10 +237,8 @@ def _declared_link_rules(platform: str) -> LinkRules | None:
         target = _link_targets.get(platform)
         if target is None or platform not in _declared:
             return None
-        from importlib.metadata import EntryPoint
-
         try:
-            loaded = EntryPoint(name=platform, value=target, group=LINKS_ENTRY_POINT_GROUP).load()
+            loaded = load(target)
         except Exception:
             return None
         if not isinstance(loaded, LinkRules) or loaded.platform != platform:

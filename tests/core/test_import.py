@@ -103,7 +103,13 @@ def test_finding_links_on_the_command_line_imports_no_adapter() -> None:
     )
     assert "invitekit_discord._links" in loaded
     assert (
-        not {"asyncio", "aiohttp", "invitekit_discord._adapter", "invitekit_stoat._adapter"}
+        not {
+            "asyncio",
+            "aiohttp",
+            "importlib.metadata",
+            "invitekit_discord._adapter",
+            "invitekit_stoat._adapter",
+        }
         & loaded
     )
 
