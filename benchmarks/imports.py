@@ -1,9 +1,15 @@
-"""import: how long a fresh interpreter takes to import each library.
+"""import: how long a fresh interpreter takes to import each library, and how long
+``invitekit find`` takes from start to exit.
 
-Each sample is one new interpreter that times its own ``import`` (so the interpreter's
-start-up is not counted); contenders take turns, and the median counts. The floor is
-``import msgspec`` alone, which every msgspec-based library pays; the peers import their
-top-level package as a bot would.
+Each import sample is one new interpreter that times its own ``import`` (so the
+interpreter's start-up is not counted); contenders take turns, and the median counts. The
+floor is ``import msgspec`` alone, which every msgspec-based library pays; the peers
+import their top-level package as a bot would.
+
+The start-up table times whole processes from outside, start to exit: ``invitekit find``
+on one link beside an interpreter that does nothing and one that imports msgspec, the
+least any command built on invitekit's models can cost. No peer has a command of the
+kind; it sets no target.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import statistics
 import subprocess
 import sys
+import time
 
 from benchmarks._measure import Role
 from benchmarks._peers import installed_version
@@ -44,8 +51,37 @@ def _sample(module: str) -> tuple[float, str]:
     return float(seconds), heavy
 
 
+_STARTS: tuple[tuple[str, Role, tuple[str, ...]], ...] = (
+    ("invitekit find <link>", "ours", ("-m", "invitekit", "find", "https://discord.gg/abc")),
+    ("python -c pass", "floor", ("-c", "pass")),
+    ("python -c 'import msgspec'", "floor", ("-c", "import msgspec")),
+)
+
+
+def _start_to_exit(arguments: tuple[str, ...]) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, *arguments], capture_output=True, check=True, timeout=120)
+    return time.perf_counter() - start
+
+
+def _startup(settings: Settings) -> Table:
+    samples: dict[str, list[float]] = {name: [] for name, _, _ in _STARTS}
+    for _ in range(max(3, settings.repeats * 3)):
+        for name, _, arguments in _STARTS:
+            samples[name].append(_start_to_exit(arguments) * 1e3)
+    rows = [Row(name, role, statistics.median(samples[name])) for name, role, _ in _STARTS]
+    return Table(
+        "startup: a fresh process runs invitekit find on one link",
+        "ms",
+        True,
+        rows,
+        ("Whole processes, timed from outside: the interpreter's own start-up included.",),
+    )
+
+
 def run(settings: Settings) -> tuple[list[Table], list[Target]]:
-    """Import each contender in fresh interpreters, alternating, and keep the medians."""
+    """Import each contender in fresh interpreters, alternating, and keep the medians;
+    then time ``invitekit find`` from start to exit."""
     contenders: list[tuple[str, Role, str]] = [
         ("invitekit", "ours", "invitekit"),
         ("msgspec floor", "floor", "msgspec"),
@@ -92,4 +128,4 @@ def run(settings: Settings) -> tuple[list[Table], list[Target]]:
             loaded["invitekit"] == "-",
         ),
     ]
-    return [table], targets
+    return [table, _startup(settings)], targets

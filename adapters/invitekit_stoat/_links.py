@@ -6,7 +6,6 @@ import string
 from collections.abc import Iterable
 
 from invitekit import LinkForm, LinkRules
-from invitekit_stoat._wire import PLATFORM
 
 __all__ = ["STOAT_LINK_RULES", "instance_forms"]
 
@@ -16,7 +15,8 @@ __all__ = ["STOAT_LINK_RULES", "instance_forms"]
 _CODE_CHARS = string.ascii_letters + string.digits
 
 STOAT_LINK_RULES = LinkRules(
-    platform=PLATFORM,
+    # Spelt out, not imported from _wire: finding links must not build the decoders.
+    platform="stoat",
     forms=(
         LinkForm("stt.gg"),
         LinkForm("stoat.chat", "/invite/"),

@@ -308,9 +308,11 @@ class LinkScanner:
             rf"(?i:{alternatives})"
             r"(?=/)"
             # The rest of the URL: printable ASCII without the delimiters prose wraps links
-            # in. Case-insensitivity stays scoped to scheme and host: applied to this class
-            # it would let non-ASCII letters fold onto ASCII ones.
-            r"""[^\s<>"'`()\[\]{}|\\^\x00-\x1f\x7f-\U0010ffff]*"""
+            # in (" ' ( ) < > [ ] \ ^ ` { | }), spelt as what it allows: the same class
+            # written as a negation of all of Unicode takes 2.5 ms to compile. Case-
+            # insensitivity stays scoped to scheme and host: applied to this class it
+            # would let non-ASCII letters fold onto ASCII ones.
+            r"[!#-&*-;=?-Z_a-z~]*"
         )
 
     @property
