@@ -12,7 +12,6 @@ each distribution once (the first on the path wins, by its normalized name), its
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import sys
@@ -22,10 +21,11 @@ from typing import Any
 __all__ = ["entry_points", "load"]
 
 _METADATA_SUFFIXES = (".dist-info", ".egg-info")
-_SEPARATORS = re.compile(r"[-_.]+")
+_SEPARATORS = r"[-_.]+"
 # ``module`` or ``module:attribute.path``, with optional ``[extras]`` (which only
 # installers use); the form entry points take (PyPA entry points specification).
-_REFERENCE = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
+_REFERENCE = r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$"
+# Patterns as text: ``re`` compiles them on first use, not when ``invitekit`` is imported.
 
 
 def entry_points(group: str) -> list[tuple[str, str]]:
@@ -45,7 +45,9 @@ def load(value: str) -> Any:
         ValueError: ``value`` is not a ``module[:attribute]`` reference.
         Exception: Whatever importing the module, or reading the attribute, raises.
     """
-    match = _REFERENCE.match(value.strip())
+    import importlib
+
+    match = re.match(_REFERENCE, value.strip())
     if match is None:
         raise ValueError(f"not an entry point reference: {value!r}")
     target: Any = importlib.import_module(match["module"])
@@ -103,7 +105,7 @@ def _metadata_directories() -> Iterator[str]:
 
 def _normalized_name(directory_name: str) -> str:
     stem = os.path.splitext(directory_name)[0]
-    return _SEPARATORS.sub("_", stem.partition("-")[0]).lower()
+    return re.sub(_SEPARATORS, "_", stem.partition("-")[0]).lower()
 
 
 def _group_entries(directory: str, group: str) -> list[tuple[str, str]]:

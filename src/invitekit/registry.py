@@ -11,7 +11,6 @@ import threading
 import warnings
 from typing import Any
 
-from invitekit._entry_points import entry_points, load
 from invitekit.adapter import Adapter
 from invitekit.errors import AdapterImportError, InvalidArgument, UnknownPlatform
 from invitekit.links import LinkRules, LinkScanner
@@ -51,6 +50,8 @@ def _discover() -> None:
     global _discovered
     if _discovered:
         return
+    from invitekit._entry_points import entry_points
+
     for name, value in entry_points(ENTRY_POINT_GROUP):
         if name not in _loaded:
             _declared.setdefault(name, value)
@@ -61,6 +62,8 @@ def _discover() -> None:
 
 
 def _import_adapter(platform: str, target: str) -> type[Adapter]:
+    from invitekit._entry_points import load
+
     try:
         loaded = load(target)
     except Exception as exc:
@@ -237,6 +240,8 @@ def _declared_link_rules(platform: str) -> LinkRules | None:
         target = _link_targets.get(platform)
         if target is None or platform not in _declared:
             return None
+        from invitekit._entry_points import load
+
         try:
             loaded = load(target)
         except Exception:
