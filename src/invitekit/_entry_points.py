@@ -6,8 +6,9 @@ Distributions are found as ``importlib.metadata`` finds them in plain directorie
 ``*.dist-info`` and ``*.egg-info`` directory in the entries of ``sys.path``, in order,
 each distribution once (the first on the path wins, by its normalized name), its
 ``entry_points.txt`` read as an INI file. Whatever this module does not read the same way
-(a zip archive on the path, a finder that supplies distributions of its own) is left to
-``importlib.metadata`` itself, so the answer is the same either way, only slower.
+(a zip archive or an egg directory on the path, a path entry that is not a string, a
+finder that supplies distributions of its own) is left to ``importlib.metadata`` itself,
+so the answer is the same either way, only slower.
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from typing import Any
 __all__ = ["entry_points", "load"]
 
 _METADATA_SUFFIXES = (".dist-info", ".egg-info")
+# Patterns as text: ``re`` compiles them on first use, not when ``invitekit`` is imported.
 _SEPARATORS = r"[-_.]+"
 # ``module`` or ``module:attribute.path``, with optional ``[extras]`` (which only
 # installers use); the form entry points take (PyPA entry points specification).
 _REFERENCE = r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$"
-# Patterns as text: ``re`` compiles them on first use, not when ``invitekit`` is imported.
 
 
 def entry_points(group: str) -> list[tuple[str, str]]:
@@ -59,7 +60,8 @@ def load(value: str) -> Any:
 
 def _only_plain_directories() -> bool:
     """Whether ``importlib.metadata`` would find nothing this module cannot: no finder
-    but the path finder supplies distributions, and no path entry is an archive."""
+    but the path finder supplies distributions, and every path entry is a string naming
+    a directory (or nothing) that is not an egg."""
     from importlib.machinery import PathFinder
 
     for finder in sys.meta_path:
