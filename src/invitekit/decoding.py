@@ -174,12 +174,6 @@ def decode_tagged(
             what ``missing`` raises.
     """
     try:
-        if isinstance(data, _JSON_TEXT):
-            # Inline rather than through decode_payload: this runs once per payload.
-            try:
-                return decoder.decode(data)
-            except _DECODE_ERRORS as exc:
-                raise payload_error(exc, platform=platform) from exc
         return decode_payload(decoder, data, platform=platform)
     except PayloadError as error:
         if error.path == f"$.{tag_field}" and "Invalid value" in error.message:
