@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 __all__ = ["entry_points", "load"]
@@ -29,13 +28,17 @@ _SEPARATORS = r"[-_.]+"
 _REFERENCE = r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$"
 
 
-def entry_points(group: str) -> list[tuple[str, str]]:
-    """The ``(name, value)`` of every entry point in ``group``, in ``sys.path`` order."""
-    found = _read_directories(group)
+def entry_points(*groups: str) -> dict[str, list[tuple[str, str]]]:
+    """The ``(name, value)`` of every entry point in each of ``groups``, in ``sys.path``
+    order; the distributions are read once for all of them."""
+    found = _read_directories(groups)
     if found is None:
         from importlib.metadata import entry_points as metadata_entry_points
 
-        return [(entry.name, entry.value) for entry in metadata_entry_points(group=group)]
+        return {
+            group: [(entry.name, entry.value) for entry in metadata_entry_points(group=group)]
+            for group in groups
+        }
     return found
 
 
@@ -58,51 +61,46 @@ def load(value: str) -> Any:
     return target
 
 
-def _only_plain_directories() -> bool:
-    """Whether ``importlib.metadata`` would find nothing this module cannot: no finder
-    but the path finder supplies distributions, and every path entry is a string naming
-    a directory (or nothing) that is not an egg."""
+def _other_finders() -> bool:
+    """Whether a finder other than the path finder supplies distributions."""
     from importlib.machinery import PathFinder
 
-    for finder in sys.meta_path:
-        if finder is not PathFinder and hasattr(finder, "find_distributions"):
-            return False
-    # Typed as objects: anything can be put on sys.path, and only strings are read here.
-    entries: list[object] = list(sys.path)
-    # An egg directory on the path keeps its metadata in EGG-INFO, which is not read here.
-    return all(
-        isinstance(entry, str)
-        and not os.path.isfile(entry or ".")
-        and not entry.lower().endswith(".egg")
-        for entry in entries
+    return any(
+        finder is not PathFinder and hasattr(finder, "find_distributions")
+        for finder in sys.meta_path
     )
 
 
-def _read_directories(group: str) -> list[tuple[str, str]] | None:
-    if not _only_plain_directories():
+def _read_directories(groups: tuple[str, ...]) -> dict[str, list[tuple[str, str]]] | None:
+    """The entry points of ``groups``, or ``None`` when ``importlib.metadata`` could find
+    something this module does not read: a distribution from another finder, or a path
+    entry that is not a string naming a directory (or nothing) other than an egg."""
+    if _other_finders():
         return None
-    found: list[tuple[str, str]] = []
+    found: dict[str, list[tuple[str, str]]] = {group: [] for group in groups}
     seen: set[str] = set()
+    # Typed as objects: anything can be put on sys.path.
+    entries: list[object] = list(sys.path)
     try:
-        for directory in _metadata_directories():
-            name = _normalized_name(os.path.basename(directory))
-            if name in seen:
+        for entry in entries:
+            # An egg directory keeps its metadata in EGG-INFO, which is not read here.
+            if not isinstance(entry, str) or entry.lower().endswith(".egg"):
+                return None
+            root = entry or "."
+            if not os.path.isdir(root):
+                if os.path.exists(root):
+                    return None  # an archive
                 continue
-            seen.add(name)
-            found.extend(_group_entries(directory, group))
+            for child in os.listdir(root):
+                if not child.lower().endswith(_METADATA_SUFFIXES):
+                    continue
+                name = _normalized_name(child)
+                if name not in seen:
+                    seen.add(name)
+                    _add_entries(os.path.join(root, child), found)
     except (OSError, UnicodeDecodeError):
         return None
     return found
-
-
-def _metadata_directories() -> Iterator[str]:
-    for entry in sys.path:
-        root = entry or "."
-        if not os.path.isdir(root):
-            continue
-        for child in os.listdir(root):
-            if child.lower().endswith(_METADATA_SUFFIXES):
-                yield os.path.join(root, child)
 
 
 def _normalized_name(directory_name: str) -> str:
@@ -110,14 +108,14 @@ def _normalized_name(directory_name: str) -> str:
     return re.sub(_SEPARATORS, "_", stem.partition("-")[0]).lower()
 
 
-def _group_entries(directory: str, group: str) -> list[tuple[str, str]]:
+def _add_entries(directory: str, found: dict[str, list[tuple[str, str]]]) -> None:
+    """Add the entries of ``directory``'s ``entry_points.txt`` in the groups ``found`` has."""
     path = os.path.join(directory, "entry_points.txt")
     if not os.path.isfile(path):
-        return []
+        return
     with open(path, encoding="utf-8") as file:
         text = file.read()
-    entries: list[tuple[str, str]] = []
-    section = None
+    entries = None
     for raw_line in text.splitlines():
         line = raw_line.strip()
         # The same reading as importlib.metadata's: '#' starts a comment, a section
@@ -125,8 +123,7 @@ def _group_entries(directory: str, group: str) -> list[tuple[str, str]]:
         if not line or line.startswith("#"):
             continue
         if line.startswith("[") and line.endswith("]"):
-            section = line.strip("[]")
-        elif section == group and "=" in line:
+            entries = found.get(line.strip("[]"))
+        elif entries is not None and "=" in line:
             name, _, value = line.partition("=")
             entries.append((name.strip(), value.strip()))
-    return entries

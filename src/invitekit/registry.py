@@ -52,10 +52,11 @@ def _discover() -> None:
         return
     from invitekit._entry_points import entry_points
 
-    for name, value in entry_points(ENTRY_POINT_GROUP):
+    found = entry_points(ENTRY_POINT_GROUP, LINKS_ENTRY_POINT_GROUP)
+    for name, value in found[ENTRY_POINT_GROUP]:
         if name not in _loaded:
             _declared.setdefault(name, value)
-    for name, value in entry_points(LINKS_ENTRY_POINT_GROUP):
+    for name, value in found[LINKS_ENTRY_POINT_GROUP]:
         if name in _declared:
             _link_targets.setdefault(name, value)
     _discovered = True

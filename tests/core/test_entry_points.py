@@ -42,8 +42,13 @@ def isolated_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]
 
 @pytest.mark.parametrize("group", GROUPS)
 def test_this_environment_reads_the_same(group: str) -> None:
-    assert _entry_points._read_directories(group) is not None  # the fast reader ran
-    assert entry_points(group) == _expected(group)
+    assert _entry_points._read_directories((group,)) is not None  # the fast reader ran
+    assert entry_points(group) == {group: _expected(group)}
+
+
+def test_several_groups_are_read_in_one_pass() -> None:
+    found = entry_points(*GROUPS)
+    assert found == {group: _expected(group) for group in GROUPS}
 
 
 def test_crafted_distributions_read_the_same(isolated_path: list[Path]) -> None:
@@ -59,7 +64,7 @@ def test_crafted_distributions_read_the_same(isolated_path: list[Path]) -> None:
     _distribution(second, "gamma-1.0.egg-info", "[invitekit.adapters]\n gamma = g:G \n")
     _distribution(second, "no_entry_points-1.0.dist-info", None)
     (second / "not-metadata.txt").write_text("[invitekit.adapters]\nx = x:X\n")
-    found = entry_points("invitekit.adapters")
+    found = entry_points("invitekit.adapters")["invitekit.adapters"]
     assert found == _expected("invitekit.adapters")
     assert sorted(found) == [
         ("alpha", "alpha.adapter:Alpha"),
@@ -78,8 +83,8 @@ def test_an_archive_on_the_path_is_left_to_importlib_metadata(
             "zipped-1.0.dist-info/entry_points.txt", "[invitekit.adapters]\nzip = z:Z\n"
         )
     monkeypatch.setattr(sys, "path", [str(archive), *sys.path])
-    assert _entry_points._read_directories("invitekit.adapters") is None
-    assert entry_points("invitekit.adapters") == [("zip", "z:Z")]
+    assert _entry_points._read_directories(("invitekit.adapters",)) is None
+    assert entry_points("invitekit.adapters") == {"invitekit.adapters": [("zip", "z:Z")]}
 
 
 def test_a_finder_with_distributions_of_its_own_is_left_to_importlib_metadata(
@@ -94,8 +99,8 @@ def test_a_finder_with_distributions_of_its_own_is_left_to_importlib_metadata(
 
     _distribution(isolated_path[0], "delta-1.0.dist-info", "[invitekit.adapters]\nd = d:D\n")
     monkeypatch.setattr(sys, "meta_path", [Finder(), *sys.meta_path])
-    assert _entry_points._read_directories("invitekit.adapters") is None
-    assert entry_points("invitekit.adapters") == [("d", "d:D")]
+    assert _entry_points._read_directories(("invitekit.adapters",)) is None
+    assert entry_points("invitekit.adapters") == {"invitekit.adapters": [("d", "d:D")]}
 
 
 NAMES = st.text(alphabet="abcxyz_", min_size=1, max_size=6)
@@ -116,7 +121,10 @@ def test_any_entry_points_file_reads_the_same(
     saved = sys.path
     sys.path = [str(root)]
     try:
-        assert entry_points("grp") == _expected("grp")
+        assert entry_points("grp", "other") == {
+            "grp": _expected("grp"),
+            "other": _expected("other"),
+        }
     finally:
         sys.path = saved
 
@@ -139,5 +147,7 @@ def test_a_path_entry_that_is_not_a_string_is_left_to_importlib_metadata(
 ) -> None:
     _distribution(isolated_path[0], "eps-1.0.dist-info", "[invitekit.adapters]\ne = e:E\n")
     monkeypatch.setattr(sys, "path", [isolated_path[0], *sys.path])
-    assert _entry_points._read_directories("invitekit.adapters") is None
-    assert entry_points("invitekit.adapters") == _expected("invitekit.adapters")
+    assert _entry_points._read_directories(("invitekit.adapters",)) is None
+    assert entry_points("invitekit.adapters") == {
+        "invitekit.adapters": _expected("invitekit.adapters")
+    }
