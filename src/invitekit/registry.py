@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import threading
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard
 
-from invitekit.adapter import Adapter
 from invitekit.errors import AdapterImportError, InvalidArgument, UnknownPlatform
 from invitekit.links import LinkRules, LinkScanner
+
+if TYPE_CHECKING:
+    from invitekit.adapter import Adapter
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -62,6 +64,13 @@ def _discover() -> None:
     _discovered = True
 
 
+def _is_adapter_class(candidate: object) -> TypeGuard[type[Adapter]]:
+    # Imported here: finding links uses the registry and never needs the models.
+    from invitekit.adapter import Adapter
+
+    return isinstance(candidate, type) and issubclass(candidate, Adapter)
+
+
 def _import_adapter(platform: str, target: str) -> type[Adapter]:
     from invitekit._entry_points import load
 
@@ -73,7 +82,7 @@ def _import_adapter(platform: str, target: str) -> type[Adapter]:
             f"{type(exc).__name__}: {exc}",
             platform=platform,
         ) from exc
-    if not (isinstance(loaded, type) and issubclass(loaded, Adapter)):
+    if not _is_adapter_class(loaded):
         raise AdapterImportError(
             f"{target} registered for {platform!r} is not an invitekit Adapter subclass",
             platform=platform,
@@ -106,7 +115,7 @@ def register_adapter(
         if platform is None:
             raise InvalidArgument("register_adapter needs platform= with an import path")
         name = platform
-    elif isinstance(candidate, type) and issubclass(candidate, Adapter):
+    elif _is_adapter_class(candidate):
         name = candidate.platform
         if platform is not None and platform != name:
             raise InvalidArgument(
@@ -275,7 +284,7 @@ def default_scanner() -> LinkScanner:
         return _scanner
 
 
-RegistryState = tuple[dict[str, type[Adapter]], dict[str, str], dict[str, str], bool]
+RegistryState: TypeAlias = "tuple[dict[str, type[Adapter]], dict[str, str], dict[str, str], bool]"
 
 
 def snapshot() -> RegistryState:

@@ -112,9 +112,28 @@ def test_finding_links_on_the_command_line_imports_no_adapter() -> None:
             # Link rules name their platform themselves: no decoder is built to find links.
             "invitekit_stoat._wire",
             "invitekit_matrix._wire",
+            # Nor are the models: finding links starts without msgspec.
+            "invitekit.models",
+            "msgspec",
         }
         & loaded
     )
+
+
+def test_the_models_load_when_first_named() -> None:
+    bare = _loaded_after("import invitekit")
+    assert not {"invitekit.models", "invitekit.adapter", "msgspec"} & bare
+    named = _loaded_after("import invitekit\ninvitekit.PublicInvite")
+    assert {"invitekit.models", "msgspec"} <= named
+
+
+def test_a_lazily_exported_name_is_its_module_s_object() -> None:
+    import invitekit
+    from invitekit import adapter, decoding, models
+
+    for module in (adapter, decoding, models):
+        for name in set(module.__all__) & set(invitekit.__all__):
+            assert getattr(invitekit, name) is getattr(module, name), name
 
 
 def test_the_link_rules_entry_points_are_the_adapters_own() -> None:
