@@ -344,3 +344,40 @@ def test_ids_the_scheduled_event_repeats_are_held_once() -> None:
     assert event.guild_id == invite.server.id
     assert event.guild_id is invite.server.id
     assert event.creator_id is invite.inviter.id
+
+
+def _guild_invite(code: str, features: list[str]) -> bytes:
+    return msgspec.json.encode(
+        {"type": 0, "code": code, "guild": {"id": "41", "name": "Cats", "features": features}}
+    )
+
+
+def test_invites_of_any_guild_share_one_string_per_feature_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from invitekit_discord import _convert
+
+    monkeypatch.setattr(_convert, "_FEATURE_NAMES", {})
+    first = decode_public_invite("discord", _guild_invite("one", ["NEWS", "COMMUNITY"]))
+    second = decode_public_invite("discord", _guild_invite("two", ["COMMUNITY", "X_NEW_NAME"]))
+    assert isinstance(first, PublicServerInvite)
+    assert isinstance(second, PublicServerInvite)
+    assert first.server.features == ("NEWS", "COMMUNITY")
+    assert second.server.features == ("COMMUNITY", "X_NEW_NAME")
+    # Decoded from different bytes, the same name is one object; order and unknown
+    # names are kept as sent.
+    assert second.server.features[0] is first.server.features[1]
+
+
+def test_made_up_feature_names_do_not_grow_the_shared_names_without_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from invitekit_discord import _convert
+
+    monkeypatch.setattr(_convert, "_FEATURE_NAMES", {})
+    for batch in range(12):
+        names = [f"MADE_UP_{batch}_{index}" for index in range(100)]
+        invite = decode_public_invite("discord", _guild_invite(f"c{batch}", names))
+        assert isinstance(invite, PublicServerInvite)
+        assert invite.server.features == tuple(names)
+    assert len(_convert._FEATURE_NAMES) <= _convert._FEATURE_NAMES_KEPT + 100
