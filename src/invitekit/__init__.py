@@ -91,6 +91,8 @@ if TYPE_CHECKING:
 # which finding links never needs (``invitekit find`` starts in two thirds of the time);
 # the client and the tracker bring asyncio (and with it ssl), which decoding never needs.
 _LAZY = {
+    # The submodules an eager import used to leave on the package, as attributes.
+    **{name: f"invitekit.{name}" for name in ("adapter", "decoding", "models")},
     "Adapter": "invitekit.adapter",
     **dict.fromkeys(
         ("decode_private_invite", "decode_private_invites", "decode_public_invite"),

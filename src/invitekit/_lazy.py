@@ -15,10 +15,14 @@ def lazy_exports(
     """A module ``__getattr__`` and ``__dir__`` for ``package``, whose names in ``where``
     (name → the module defining it) are imported on first access.
 
+    A name that maps to ``package.name`` is that submodule (``"models":
+    "mypkg.models"``): a package can import a submodule late and still offer it as an
+    attribute, as an eager import would have.
+
     ``package`` is the calling module's ``__name__``; it must already be in
     ``sys.modules`` (true while its body runs). A name, once imported, is stored in the
-    package, so later lookups cost nothing. ``__dir__`` lists the package's globals and
-    its ``__all__``.
+    package, so later lookups cost nothing. ``__dir__`` lists the package's globals, its
+    ``__all__`` and the names in ``where``.
 
     Usage, at the end of a package's ``__init__``::
 
@@ -33,11 +37,13 @@ def lazy_exports(
         module = where.get(name)
         if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
+        imported = importlib.import_module(module)
+        # A name mapped to the submodule of that name is the submodule itself.
+        value = imported if module == f"{package}.{name}" else getattr(imported, name)
         namespace[name] = value
         return value
 
     def __dir__() -> list[str]:
-        return sorted({*namespace, *namespace.get("__all__", ())})
+        return sorted({*namespace, *namespace.get("__all__", ()), *where})
 
     return __getattr__, __dir__

@@ -127,6 +127,19 @@ def test_the_models_load_when_first_named() -> None:
     assert {"invitekit.models", "msgspec"} <= named
 
 
+def test_the_submodules_are_attributes_of_the_package_as_before() -> None:
+    code = (
+        "import invitekit\n"
+        "print(invitekit.models.InviteServer is invitekit.InviteServer,"
+        " invitekit.adapter.Adapter is invitekit.Adapter,"
+        " invitekit.decoding.decode_public_invite is invitekit.decode_public_invite)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.split() == ["True", "True", "True"]
+
+
 def test_a_lazily_exported_name_is_its_module_s_object() -> None:
     import invitekit
     from invitekit import adapter, decoding, models
