@@ -123,18 +123,33 @@ class SharedParts:
 
 _FEATURE_NAMES: dict[str, str] = {}
 _FEATURE_NAMES_KEPT = 1024
+_FEATURE_SETS: dict[tuple[str, ...], tuple[str, ...]] = {}
+_FEATURE_SETS_KEPT = 1024
+_FEATURE_SET_LONGEST = 100
 
 
 def _features(names: tuple[str, ...] | None) -> tuple[str, ...]:
-    # Guilds draw their features from Discord's few dozen names, and a big guild lists
-    # twenty or more: every invite holding one string per name, shared, instead of its
-    # own copies saves about 60 bytes a feature. The first thousand names are
-    # remembered, so made-up names cannot grow the table without end.
+    # msgspec gives every decoded invite its own copy of each feature name (about 60
+    # bytes a name, and a big guild lists twenty or more). Every invite of a guild lists
+    # the same names, and all guilds draw them from a few dozen: one tuple per distinct
+    # list and one string per name, shared by every invite, hold them once. A lookup by
+    # the whole tuple costs a fifth of rebuilding it from shared names on every decode.
+    # Bounded: the first 1,024 names are remembered, and 1,024 lists of up to 100 names
+    # before the table starts over (invites keep what they hold).
     if not names:
         return ()
+    shared = _FEATURE_SETS.get(names)
+    if shared is not None:
+        return shared
+    if len(names) > _FEATURE_SET_LONGEST:
+        return names
     known = _FEATURE_NAMES
     share = known.setdefault if len(known) < _FEATURE_NAMES_KEPT else known.get
-    return tuple(map(share, names, names))
+    shared = tuple(map(share, names, names))
+    if len(_FEATURE_SETS) >= _FEATURE_SETS_KEPT:
+        _FEATURE_SETS.clear()
+    _FEATURE_SETS[shared] = shared
+    return shared
 
 
 def _asset(kind: str, owner: str | None, image: str) -> str | None:

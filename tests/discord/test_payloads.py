@@ -352,32 +352,44 @@ def _guild_invite(code: str, features: list[str]) -> bytes:
     )
 
 
-def test_invites_of_any_guild_share_one_string_per_feature_name(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.fixture
+def fresh_feature_tables(monkeypatch: pytest.MonkeyPatch) -> None:
     from invitekit_discord import _convert
 
     monkeypatch.setattr(_convert, "_FEATURE_NAMES", {})
-    first = decode_public_invite("discord", _guild_invite("one", ["NEWS", "COMMUNITY"]))
-    second = decode_public_invite("discord", _guild_invite("two", ["COMMUNITY", "X_NEW_NAME"]))
-    assert isinstance(first, PublicServerInvite)
-    assert isinstance(second, PublicServerInvite)
-    assert first.server.features == ("NEWS", "COMMUNITY")
-    assert second.server.features == ("COMMUNITY", "X_NEW_NAME")
-    # Decoded from different bytes, the same name is one object; order and unknown
-    # names are kept as sent.
-    assert second.server.features[0] is first.server.features[1]
+    monkeypatch.setattr(_convert, "_FEATURE_SETS", {})
 
 
-def test_made_up_feature_names_do_not_grow_the_shared_names_without_end(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def _features_of(code: str, names: list[str]) -> tuple[str, ...]:
+    invite = decode_public_invite("discord", _guild_invite(code, names))
+    assert isinstance(invite, PublicServerInvite)
+    assert invite.server.features == tuple(names)
+    return invite.server.features
+
+
+@pytest.mark.usefixtures("fresh_feature_tables")
+def test_invites_share_one_tuple_per_feature_list_and_one_string_per_name() -> None:
+    first = _features_of("one", ["NEWS", "COMMUNITY"])
+    again = _features_of("two", ["NEWS", "COMMUNITY"])
+    other = _features_of("three", ["COMMUNITY", "X_NEW_NAME"])
+    # Decoded from different bytes: the same list is one tuple, the same name one
+    # string; order and names invitekit has never seen are kept as sent.
+    assert again is first
+    assert other[0] is first[1]
+    assert _features_of("four", []) == ()
+
+
+@pytest.mark.usefixtures("fresh_feature_tables")
+def test_the_shared_feature_tables_stay_bounded() -> None:
     from invitekit_discord import _convert
 
-    monkeypatch.setattr(_convert, "_FEATURE_NAMES", {})
     for batch in range(12):
-        names = [f"MADE_UP_{batch}_{index}" for index in range(100)]
-        invite = decode_public_invite("discord", _guild_invite(f"c{batch}", names))
-        assert isinstance(invite, PublicServerInvite)
-        assert invite.server.features == tuple(names)
+        _features_of(f"c{batch}", [f"MADE_UP_{batch}_{index}" for index in range(100)])
     assert len(_convert._FEATURE_NAMES) <= _convert._FEATURE_NAMES_KEPT + 100
+    for index in range(_convert._FEATURE_SETS_KEPT + 5):
+        _features_of(f"s{index}", ["NEWS", f"X_{index}"])
+    assert len(_convert._FEATURE_SETS) <= _convert._FEATURE_SETS_KEPT
+    # A list longer than any guild's is decoded as sent and not remembered.
+    kept = len(_convert._FEATURE_SETS)
+    _features_of("long", [f"L_{index}" for index in range(_convert._FEATURE_SET_LONGEST + 1)])
+    assert len(_convert._FEATURE_SETS) == kept
