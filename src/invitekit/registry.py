@@ -284,7 +284,12 @@ def default_scanner() -> LinkScanner:
         return _scanner
 
 
-RegistryState: TypeAlias = "tuple[dict[str, type[Adapter]], dict[str, str], dict[str, str], bool]"
+if TYPE_CHECKING:
+    RegistryState: TypeAlias = tuple[dict[str, type[Adapter]], dict[str, str], dict[str, str], bool]
+else:
+    # The same shape for run-time introspection (typing.get_type_hints), which would
+    # otherwise need Adapter, and with it the models, imported.
+    RegistryState = tuple[dict[str, type], dict[str, str], dict[str, str], bool]
 
 
 def snapshot() -> RegistryState:

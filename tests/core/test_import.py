@@ -163,3 +163,16 @@ def test_the_link_rules_entry_points_are_the_adapters_own() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
     )
     assert result.stdout.split() == ["ok"], result.stderr
+
+
+def test_the_registry_s_type_hints_resolve_without_the_models() -> None:
+    code = (
+        "import sys, typing\n"
+        "from invitekit import registry\n"
+        "hints = typing.get_type_hints(registry.restore)\n"
+        "print(typing.get_origin(hints['state']).__name__, 'invitekit.models' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.stdout.split() == ["tuple", "False"], result.stderr
