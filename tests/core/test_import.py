@@ -20,12 +20,18 @@ HEAVY = (
 )
 
 
-def _loaded_after(code: str) -> set[str]:
-    probe = f"import sys\n{code}\nprint(' '.join(sorted(sys.modules)))\n"
+def _printed(code: str) -> list[str]:
+    """The words ``code`` prints in a fresh interpreter; its traceback fails the test."""
     result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
     )
-    return set(result.stdout.split())
+    if result.returncode != 0:
+        pytest.fail(f"the probe failed:\n{result.stderr}")
+    return result.stdout.split()
+
+
+def _loaded_after(code: str) -> set[str]:
+    return set(_printed(f"import sys\n{code}\nprint(' '.join(sorted(sys.modules)))\n"))
 
 
 @pytest.mark.parametrize(
@@ -82,10 +88,7 @@ def test_old_import_paths_warn_and_give_the_same_objects(old: str, new: str, nam
         "kinds = {w.category.__name__ for w in caught}\n"
         f"print(sorted(kinds), getattr(old, {name!r}) is getattr(new, {name!r}))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert result.stdout.split() == ["['DeprecationWarning']", "True"]
+    assert _printed(code) == ["['DeprecationWarning']", "True"]
 
 
 def test_the_emulators_need_no_pytest() -> None:
@@ -134,10 +137,7 @@ def test_the_submodules_are_attributes_of_the_package_as_before() -> None:
         " invitekit.adapter.Adapter is invitekit.Adapter,"
         " invitekit.decoding.decode_public_invite is invitekit.decode_public_invite)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert result.stdout.split() == ["True", "True", "True"]
+    assert _printed(code) == ["True", "True", "True"]
 
 
 def test_a_lazily_exported_name_is_its_module_s_object() -> None:
@@ -159,10 +159,7 @@ def test_the_link_rules_entry_points_are_the_adapters_own() -> None:
         "    assert early is get_adapter_class(platform).link_rules, platform\n"
         "print('ok')\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
-    )
-    assert result.stdout.split() == ["ok"], result.stderr
+    assert _printed(code) == ["ok"]
 
 
 def test_the_registry_s_type_hints_resolve_without_the_models() -> None:
@@ -172,7 +169,4 @@ def test_the_registry_s_type_hints_resolve_without_the_models() -> None:
         "hints = typing.get_type_hints(registry.restore)\n"
         "print(typing.get_origin(hints['state']).__name__, 'invitekit.models' in sys.modules)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
-    )
-    assert result.stdout.split() == ["tuple", "False"], result.stderr
+    assert _printed(code) == ["tuple", "False"]
