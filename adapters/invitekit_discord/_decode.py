@@ -17,9 +17,8 @@ import msgspec
 
 from invitekit import PrivateInvite, PublicInvite
 from invitekit.decoding import (
-    DECODE_ERRORS,
-    JSON_TEXT,
     as_raw,
+    decode_in_one_pass,
     decode_items,
     decode_payload,
     decode_tagged,
@@ -57,16 +56,11 @@ def decode_public(data: Any) -> PublicInvite:
     Raises:
         PayloadError: The payload is malformed.
     """
-    if isinstance(data, JSON_TEXT):
-        # One pass for a well-formed invite of a known type; anything else takes the
-        # careful path below, which also names the JSON path of what is wrong.
-        try:
-            decoded = _wire.INVITE_DECODER.decode(data)
-        except DECODE_ERRORS:
-            pass
-        else:
-            if not _convert.guildless(decoded):
-                return _convert.public_invite(decoded)
+    # One pass for a well-formed invite of a known type; anything else takes the careful
+    # path below, which also names the JSON path of what is wrong.
+    decoded = decode_in_one_pass(_wire.INVITE_DECODER, data)
+    if decoded is not None and not _convert.guildless(decoded):
+        return _convert.public_invite(decoded)
     payload = _decode_invite(data)
     if isinstance(payload, _Unknown):
         return _convert.unknown_public(payload.raw)
@@ -96,18 +90,15 @@ def decode_private_list(data: Any) -> list[PrivateInvite]:
         PayloadError: ``data`` is not an array or an item is malformed; the path names
             the item (``$[3].code``).
     """
-    if isinstance(data, JSON_TEXT):
-        try:
-            decoded = _wire.INVITE_LIST_DECODER.decode(data)
-        except DECODE_ERRORS:
-            pass  # the item-by-item path below keeps the good items and names the bad one
-        else:
-            # Friend and guildless invites are kept whole, as parsed JSON: item by item.
-            if not any(
-                isinstance(item, _wire.FriendInvite) or _convert.guildless(item) for item in decoded
-            ):
-                parts = _convert.SharedParts()
-                return [_convert.private_invite(item, None, parts) for item in decoded]
+    # One pass when every item decodes; the item-by-item path below keeps the good items
+    # and names the bad one. Friend and guildless invites are kept whole, as parsed JSON:
+    # item by item too.
+    decoded = decode_in_one_pass(_wire.INVITE_LIST_DECODER, data)
+    if decoded is not None and not any(
+        isinstance(item, _wire.FriendInvite) or _convert.guildless(item) for item in decoded
+    ):
+        parts = _convert.SharedParts()
+        return [_convert.private_invite(item, None, parts) for item in decoded]
     return decode_items(data, decode_private, platform=PLATFORM)
 
 

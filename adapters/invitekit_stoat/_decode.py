@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from invitekit import PublicInvite
-from invitekit.decoding import DECODE_ERRORS, JSON_TEXT, decode_tagged
+from invitekit.decoding import decode_in_one_pass, decode_tagged
 from invitekit_stoat import _convert, _wire
 
 __all__ = ["decode_public"]
@@ -17,15 +17,11 @@ def decode_public(data: Any, *, cdn_base: str) -> PublicInvite:
     Raises:
         PayloadError: The payload is malformed.
     """
-    if isinstance(data, JSON_TEXT):
-        # One pass for a well-formed invite of a known type; anything else takes the
-        # careful path below, which keeps unknown types and names what is wrong.
-        try:
-            decoded = _wire.PUBLIC_DECODER.decode(data)
-        except DECODE_ERRORS:
-            pass
-        else:
-            return _convert.public_invite(decoded, cdn_base=cdn_base)
+    # One pass for a well-formed invite of a known type; anything else takes the careful
+    # path below, which keeps unknown types and names what is wrong.
+    decoded = decode_in_one_pass(_wire.PUBLIC_DECODER, data)
+    if decoded is not None:
+        return _convert.public_invite(decoded, cdn_base=cdn_base)
     payload = decode_tagged(
         _wire.PUBLIC_DECODER, data, platform=_wire.PLATFORM, unknown=_convert.unknown_public
     )

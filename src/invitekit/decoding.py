@@ -25,6 +25,7 @@ __all__ = [
     "JSON_TEXT",
     "as_raw",
     "as_raw_object",
+    "decode_in_one_pass",
     "decode_items",
     "decode_payload",
     "decode_private_invite",
@@ -100,6 +101,21 @@ def payload_error(
     return PayloadError(
         f"malformed {platform} payload at {path}: {message}", platform=platform, path=path
     )
+
+
+def decode_in_one_pass(decoder: msgspec.json.Decoder[T], data: PayloadInput) -> T | None:
+    """``data`` decoded by ``decoder`` in one pass when it is JSON text that decodes
+    cleanly; ``None`` for anything else (parsed data, or text a careful path must keep
+    or explain), so that a decoder's fast path can fall back to its careful one.
+
+    Raises nothing: every decoding failure is ``None``.
+    """
+    if isinstance(data, _JSON_TEXT):
+        try:
+            return decoder.decode(data)
+        except _DECODE_ERRORS:
+            pass
+    return None
 
 
 def decode_payload(decoder: msgspec.json.Decoder[T], data: PayloadInput, *, platform: str) -> T:
@@ -259,13 +275,11 @@ def decode_tagged_list(
         PayloadError: ``data`` is not an array, or an item is malformed; ``.path`` names
             the item (``$[3].code``).
     """
-    if isinstance(data, _JSON_TEXT):
-        # One pass over the whole array when every item is well-formed and of a known
-        # type; otherwise item by item, which keeps the good ones and names the bad.
-        try:
-            return list(_list_decoder(decoder).decode(data))
-        except _DECODE_ERRORS:
-            pass
+    # One pass over the whole array when every item is well-formed and of a known type;
+    # otherwise item by item, which keeps the good ones and names the bad.
+    decoded = decode_in_one_pass(_list_decoder(decoder), data)
+    if decoded is not None:
+        return list(decoded)
 
     def one(item: Any) -> T | U | V:
         return decode_tagged(

@@ -21,7 +21,7 @@ from invitekit import (
     decode_private_invites,
     decode_public_invite,
 )
-from invitekit.decoding import as_raw_object
+from invitekit.decoding import as_raw_object, decode_in_one_pass
 from invitekit_fake import FakeWorld
 
 PUBLIC: dict[str, Any] = {
@@ -183,3 +183,29 @@ def test_as_raw_object_refuses_everything_else_at_the_root(data: Any) -> None:
     with pytest.raises(PayloadError) as caught:
         as_raw_object(data, platform="fake")
     assert (caught.value.platform, caught.value.path) == ("fake", "$")
+
+
+class _Point(msgspec.Struct):
+    x: int
+
+
+_POINT = msgspec.json.Decoder(_Point)
+
+
+@pytest.mark.parametrize("text", [b'{"x": 1}', '{"x": 1}', bytearray(b'{"x": 1}')])
+def test_one_pass_decodes_well_formed_json_text(text: Any) -> None:
+    assert decode_in_one_pass(_POINT, text) == _Point(1)
+
+
+@given(st.binary())
+def test_one_pass_answers_none_for_what_it_cannot_decode(data: bytes) -> None:
+    try:
+        expected: _Point | None = _POINT.decode(data)
+    except (msgspec.MsgspecError, UnicodeDecodeError, RecursionError):
+        expected = None
+    assert decode_in_one_pass(_POINT, data) == expected
+
+
+def test_one_pass_leaves_parsed_data_to_the_careful_path() -> None:
+    assert decode_in_one_pass(_POINT, {"x": 1}) is None
+    assert decode_in_one_pass(_POINT, b'{"x": "one"}') is None
