@@ -8,6 +8,7 @@ read the common ``X-RateLimit-*`` family in any time unit.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -123,10 +124,7 @@ def parse_rate_limit_headers(
 
     Malformed or negative values count as absent.
     """
-    names = _HEADER_NAMES.get(prefix)
-    if names is None:
-        names = _header_names(prefix)
-    reset_name, global_name, bucket_name, limit_name, remaining_name = names
+    reset_name, global_name, bucket_name, limit_name, remaining_name = _header_names(prefix)
     reset_after = _number(headers.get(reset_name))
     is_global = headers.get(global_name, "").strip().lower() in {"true", "1"}
     return RateLimitInfo(
@@ -138,6 +136,8 @@ def parse_rate_limit_headers(
     )
 
 
+# Every response is read with these: the names are built once per prefix.
+@functools.lru_cache(maxsize=16)
 def _header_names(prefix: str) -> tuple[str, str, str, str, str]:
     return (
         f"{prefix}reset-after",
@@ -146,10 +146,6 @@ def _header_names(prefix: str) -> tuple[str, str, str, str, str]:
         f"{prefix}limit",
         f"{prefix}remaining",
     )
-
-
-# Every response is read with these: the names are built once.
-_HEADER_NAMES = {"x-ratelimit-": _header_names("x-ratelimit-")}
 
 
 def parse_retry_after(headers: Mapping[str, str]) -> float | None:
